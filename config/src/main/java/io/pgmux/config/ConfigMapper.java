@@ -1,0 +1,159 @@
+package io.pgmux.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * The schema: which keys exist where, their types and defaults. Turns the YAML tree into records,
+ * reporting unknown keys, wrong types and missing required keys; value ranges and cross-references
+ * are {@link ConfigValidator}'s job.
+ */
+final class ConfigMapper {
+
+    static final List<String> ROOT_KEYS = List.of("listen", "workers", "shutdown_timeout", "admin", "metrics",
+            "limits", "log", "pool_defaults", "users", "databases");
+    static final List<String> ADMIN_KEYS = List.of("listen", "users");
+    static final List<String> METRICS_KEYS = List.of("listen");
+    static final List<String> LIMITS_KEYS = List.of("max_client_connections", "query_wait_timeout",
+            "max_message_size", "auth_timeout", "max_client_prepared_statements");
+    static final List<String> LOG_KEYS = List.of("level", "format");
+    static final List<String> USER_KEYS = List.of("name", "password", "auth");
+    static final List<String> DATABASE_KEYS = List.of("pool", "primary", "replicas");
+    static final List<String> POOL_KEYS = List.of("mode", "size", "min_idle", "max_lifetime", "idle_timeout",
+            "connect_timeout", "server_reset_query", "max_prepared_statements", "track_extra_parameters");
+
+    private static final List<String> POOL_MODES = List.of("session", "transaction", "statement");
+    private static final List<String> LOG_FORMATS = List.of("text", "json");
+    private static final List<String> AUTH_METHODS = List.of("scram-sha-256", "md5", "password", "trust");
+    private static final Set<String> DISABLED = Set.of("", "off", "false");
+
+    /** The mapped configuration plus the merged {@code pool_defaults}, which the validator checks too. */
+    record Result(ProxyConfig config, PoolConfig poolDefaults) {
+    }
+
+    private ConfigMapper() {
+    }
+
+    /**
+     * @param root the composed document, or {@code null} for an empty one
+     */
+    static Result map(Node root, String source, ReadContext context) {
+        YamlNode document = new YamlNode(root, "", root == null ? Location.UNKNOWN : Location.of(root.getStartMark()),
+                context);
+        YamlMapping top = document.asMapping(ROOT_KEYS).orElseGet(() -> YamlMapping.of(document, List.of(), ROOT_KEYS));
+        ProxyConfig base = ProxyConfig.defaults();
+        PoolConfig poolDefaults = top.get("pool_defaults").flatMap(n -> n.asMapping(POOL_KEYS))
+                .map(m -> pool(m, PoolConfig.defaults())).orElse(PoolConfig.defaults());
+        ProxyConfig config = new ProxyConfig(
+                top.value("listen", HostPort::parse, base.listen()),
+                top.integer("workers", base.workers()),
+                top.duration("shutdown_timeout", base.shutdownTimeout()),
+                section(top, "admin", ADMIN_KEYS).map(ConfigMapper::admin).orElse(base.admin()),
+                section(top, "metrics", METRICS_KEYS).map(ConfigMapper::metrics).orElse(base.metrics()),
+                section(top, "limits", LIMITS_KEYS).map(ConfigMapper::limits).orElse(base.limits()),
+                section(top, "log", LOG_KEYS).map(ConfigMapper::log).orElse(base.log()),
+                top.get("users").flatMap(YamlNode::asList).map(ConfigMapper::users).orElse(List.of()),
+                top.get("databases").flatMap(n -> n.asMapping(null)).map(m -> databases(m, poolDefaults))
+                        .orElse(Map.of()),
+                source);
+        return new Result(config, poolDefaults);
+    }
+
+    private static Optional<YamlMapping> section(YamlMapping parent, String key, List<String> keys) {
+        return parent.get(key).flatMap(n -> n.asMapping(keys));
+    }
+
+    private static AdminConfig admin(YamlMapping m) {
+        AdminConfig base = AdminConfig.defaults();
+        return new AdminConfig(optionalListen(m, base.listen()), m.strings("users", base.users()));
+    }
+
+    private static MetricsConfig metrics(YamlMapping m) {
+        return new MetricsConfig(optionalListen(m, MetricsConfig.DEFAULT_LISTEN));
+    }
+
+    /** A {@code listen} that {@code ""}, {@code off} or {@code false} turns off (giving {@code null}). */
+    private static HostPort optionalListen(YamlMapping m, HostPort fallback) {
+        Optional<YamlNode> node = m.get("listen");
+        if (node.isEmpty()) {
+            return fallback;
+        }
+        Optional<Optional<HostPort>> parsed = node.get().as(text -> DISABLED.contains(text.toLowerCase(Locale.ROOT))
+                ? Optional.empty()
+                : Optional.of(HostPort.parse(text)));
+        return parsed.isPresent() ? parsed.get().orElse(null) : fallback;
+    }
+
+    private static LimitsConfig limits(YamlMapping m) {
+        LimitsConfig base = LimitsConfig.defaults();
+        // Saturating keeps a huge value huge, so the validator's range check still reports it.
+        int maxMessageSize = (int) Math.min(Integer.MAX_VALUE,
+                m.value("max_message_size", Units::parseSize, (long) base.maxMessageSize()));
+        return new LimitsConfig(
+                m.integer("max_client_connections", base.maxClientConnections()),
+                m.duration("query_wait_timeout", base.queryWaitTimeout()),
+                maxMessageSize,
+                m.duration("auth_timeout", base.authTimeout()),
+                m.integer("max_client_prepared_statements", base.maxClientPreparedStatements()));
+    }
+
+    private static LogConfig log(YamlMapping m) {
+        LogConfig base = LogConfig.defaults();
+        return new LogConfig(
+                m.choice("level", LogConfig.LEVELS, LogConfig::levelFromConfigName, base.level()),
+                m.choice("format", LOG_FORMATS, LogFormat::fromConfigName, base.format()));
+    }
+
+    private static List<UserConfig> users(List<YamlNode> items) {
+        List<UserConfig> users = new ArrayList<>();
+        for (YamlNode item : items) {
+            item.asMapping(USER_KEYS).ifPresent(m -> {
+                Optional<String> name = m.require("name").flatMap(YamlNode::asString);
+                // An empty password is no password, as in PostgreSQL.
+                Secret password = m.get("password").flatMap(n -> n.as(t -> t.isEmpty() ? null : Secret.of(t)))
+                        .orElse(null);
+                AuthMethod auth = m.choice("auth", AUTH_METHODS, AuthMethod::fromConfigName, UserConfig.DEFAULT_AUTH);
+                name.ifPresent(n -> users.add(new UserConfig(n, password, auth)));
+            });
+        }
+        return users;
+    }
+
+    private static Map<String, DatabaseConfig> databases(YamlMapping m, PoolConfig poolDefaults) {
+        Map<String, DatabaseConfig> databases = new LinkedHashMap<>();
+        for (Map.Entry<String, YamlNode> entry : m.entries()) {
+            String name = entry.getKey();
+            Function<String, BackendUrl> url = text -> BackendUrl.parse(text, name);
+            entry.getValue().asMapping(DATABASE_KEYS).ifPresent(db -> {
+                PoolConfig pool = section(db, "pool", POOL_KEYS).map(p -> pool(p, poolDefaults)).orElse(poolDefaults);
+                Optional<BackendUrl> primary = db.require("primary").flatMap(n -> n.as(url));
+                List<BackendUrl> replicas = db.get("replicas").flatMap(YamlNode::asList)
+                        .map(items -> items.stream().flatMap(i -> i.as(url).stream()).toList())
+                        .orElse(List.of());
+                primary.ifPresent(p -> databases.put(name, new DatabaseConfig(name, pool, p, replicas)));
+            });
+        }
+        return databases;
+    }
+
+    /** Reads a {@code pool:} block key by key over {@code base}, so absent keys keep the base's values. */
+    private static PoolConfig pool(YamlMapping m, PoolConfig base) {
+        return new PoolConfig(
+                m.choice("mode", POOL_MODES, PoolMode::fromConfigName, base.mode()),
+                m.integer("size", base.size()),
+                m.integer("min_idle", base.minIdle()),
+                m.duration("max_lifetime", base.maxLifetime()),
+                m.duration("idle_timeout", base.idleTimeout()),
+                m.duration("connect_timeout", base.connectTimeout()),
+                m.string("server_reset_query", base.serverResetQuery()),
+                m.integer("max_prepared_statements", base.maxPreparedStatements()),
+                m.strings("track_extra_parameters", base.trackExtraParameters()));
+    }
+}

@@ -1,0 +1,154 @@
+package io.pgmux.config;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rules a well-typed configuration must still follow: value ranges, unique names, references
+ * between sections and distinct listen addresses. Runs only on a configuration that mapped without
+ * problems, so it never repeats a type error as a range error.
+ */
+final class ConfigValidator {
+
+    static final String MD5_FOR_SCRAM = "an md5 hash cannot be used for SCRAM authentication;"
+            + " give the plain password or a SCRAM-SHA-256 verifier";
+
+    private final Problems problems;
+    private final Locations locations;
+
+    private ConfigValidator(Problems problems, Locations locations) {
+        this.problems = problems;
+        this.locations = locations;
+    }
+
+    static void validate(ConfigMapper.Result mapped, Problems problems, Locations locations) {
+        ConfigValidator v = new ConfigValidator(problems, locations);
+        ProxyConfig config = mapped.config();
+        v.atLeast("workers", config.workers(), 0);
+        v.limits(config.limits());
+        v.users(config);
+        v.pool("pool_defaults", mapped.poolDefaults());
+        v.databases(config.databases().values());
+        v.listeners(config);
+    }
+
+    private void report(String path, String reason) {
+        problems.add(path, locations.locate(path), reason);
+    }
+
+    private void atLeast(String path, int value, int min) {
+        if (value < min) {
+            report(path, "must be at least " + min);
+        }
+    }
+
+    private void limits(LimitsConfig limits) {
+        atLeast("limits.max_client_connections", limits.maxClientConnections(), 1);
+        atLeast("limits.max_client_prepared_statements", limits.maxClientPreparedStatements(), 0);
+        int size = limits.maxMessageSize();
+        if (size < LimitsConfig.MIN_MESSAGE_SIZE || size > LimitsConfig.MAX_MESSAGE_SIZE) {
+            report("limits.max_message_size", "must be between 1kB and 1GB");
+        }
+    }
+
+    private void users(ProxyConfig config) {
+        Map<String, String> firstPath = new HashMap<>();
+        List<UserConfig> users = config.users();
+        for (int i = 0; i < users.size(); i++) {
+            UserConfig user = users.get(i);
+            String path = "users[" + i + "]";
+            if (user.name().isEmpty()) {
+                report(path + ".name", "must not be empty");
+            } else if (firstPath.containsKey(user.name())) {
+                int line = locations.locate(firstPath.get(user.name())).line();
+                report(path + ".name", "duplicate user '" + user.name() + "' (first at line " + line + ")");
+            } else {
+                firstPath.put(user.name(), path + ".name");
+            }
+            if (user.password() == null && user.auth() != AuthMethod.TRUST) {
+                report(path + ".password", "required unless auth is trust");
+            } else if (user.password() != null && user.auth() == AuthMethod.SCRAM_SHA_256
+                    && user.password().kind() == Secret.Kind.MD5) {
+                report(path + ".password", MD5_FOR_SCRAM);
+            }
+        }
+        List<String> admins = config.admin().users();
+        for (int i = 0; i < admins.size(); i++) {
+            if (config.user(admins.get(i)).isEmpty()) {
+                report("admin.users[" + i + "]", "user '" + admins.get(i) + "' is not defined in users");
+            }
+        }
+    }
+
+    /**
+     * Checks only keys written under {@code prefix}: a key left out inherits from {@code pool_defaults},
+     * which is checked itself, or from the built-in defaults, which are valid.
+     */
+    private void pool(String prefix, PoolConfig pool) {
+        String size = prefix + ".size";
+        String minIdle = prefix + ".min_idle";
+        if (locations.has(size)) {
+            atLeast(size, pool.size(), 1);
+        }
+        if (locations.has(minIdle)) {
+            atLeast(minIdle, pool.minIdle(), 0);
+        }
+        if (pool.size() >= 1 && pool.minIdle() > pool.size()) {
+            if (locations.has(minIdle)) {
+                report(minIdle, "must not exceed size (" + pool.size() + ")");
+            } else if (locations.has(size)) {
+                report(size, "must not be less than min_idle (" + pool.minIdle() + ")");
+            }
+        }
+        String maxPrepared = prefix + ".max_prepared_statements";
+        if (locations.has(maxPrepared)) {
+            atLeast(maxPrepared, pool.maxPreparedStatements(), 0);
+        }
+    }
+
+    private void databases(Collection<DatabaseConfig> databases) {
+        for (DatabaseConfig db : databases) {
+            if (db.name().isEmpty()) {
+                // The path of an empty name would end in a dot; name the section instead.
+                problems.add("databases", locations.locate("databases."), "database name must not be empty");
+            }
+            pool("databases." + db.name() + ".pool", db.pool());
+        }
+    }
+
+    private record Listener(String path, HostPort address) {
+    }
+
+    private void listeners(ProxyConfig config) {
+        List<Listener> enabled = new ArrayList<>();
+        enabled.add(new Listener("listen", config.listen()));
+        if (config.admin().enabled()) {
+            enabled.add(new Listener("admin.listen", config.admin().listen()));
+        }
+        if (config.metrics().enabled()) {
+            enabled.add(new Listener("metrics.listen", config.metrics().listen()));
+        }
+        for (int j = 1; j < enabled.size(); j++) {
+            for (int i = 0; i < j; i++) {
+                Listener earlier = enabled.get(i);
+                Listener later = enabled.get(j);
+                if (conflict(earlier.address(), later.address())) {
+                    // Report where the user wrote an address; two defaults never collide.
+                    boolean laterWritten = locations.has(later.path());
+                    Listener at = laterWritten ? later : earlier;
+                    Listener other = laterWritten ? earlier : later;
+                    report(at.path(), "address conflicts with " + other.path() + " (" + other.address() + ")");
+                }
+            }
+        }
+    }
+
+    /** Same port and same host, or a wildcard host: the second bind would fail. Port 0 is always free. */
+    private static boolean conflict(HostPort a, HostPort b) {
+        boolean sameHost = a.host().equalsIgnoreCase(b.host()) || a.isWildcard() || b.isWildcard();
+        return a.port() != 0 && a.port() == b.port() && sameHost;
+    }
+}

@@ -1,0 +1,23 @@
+package io.pgmux.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A database clients can connect to ({@code databases:} entry).
+ *
+ * @param name     the database name clients send; the key of the entry
+ * @param pool     pooling settings, with {@code pool_defaults} and built-in defaults filled in
+ * @param primary  the read-write server
+ * @param replicas read-only servers, possibly none
+ */
+public record DatabaseConfig(String name, PoolConfig pool, BackendUrl primary, List<BackendUrl> replicas) {
+
+    /** Rejects nulls and copies the list. */
+    public DatabaseConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(primary, "primary");
+        replicas = List.copyOf(replicas);
+    }
+}

@@ -1,0 +1,81 @@
+package io.pgmux.config;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole pgmux configuration, as loaded by {@link ConfigLoader}.
+ *
+ * @param listen          where clients connect
+ * @param workers         event-loop threads; 0 means one per CPU core, see {@link #effectiveWorkers()}
+ * @param shutdownTimeout on SIGTERM, how long running transactions may go on before connections are closed
+ * @param admin           the admin console
+ * @param metrics         the metrics and health endpoint
+ * @param limits          limits on clients
+ * @param log             logging
+ * @param users           client logins, in file order
+ * @param databases       databases by the name clients use, in file order
+ * @param source          the file the configuration came from, or a name like {@code <string>}
+ */
+public record ProxyConfig(
+        HostPort listen,
+        int workers,
+        Duration shutdownTimeout,
+        AdminConfig admin,
+        MetricsConfig metrics,
+        LimitsConfig limits,
+        LogConfig log,
+        List<UserConfig> users,
+        Map<String, DatabaseConfig> databases,
+        String source) {
+
+    /** Where clients connect unless {@code listen} says otherwise. */
+    public static final HostPort DEFAULT_LISTEN = new HostPort(HostPort.ANY_HOST, 6432);
+    /** Used when {@code shutdown_timeout} is absent. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Rejects nulls, checks that map keys match database names and copies the collections. */
+    public ProxyConfig {
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(source, "source");
+        users = List.copyOf(users);
+        databases.forEach((name, db) -> {
+            if (!name.equals(db.name())) {
+                throw new IllegalArgumentException("database key '" + name + "' holds database '" + db.name() + "'");
+            }
+        });
+        databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
+    }
+
+    /** Every built-in default, no users and no databases. */
+    public static ProxyConfig defaults() {
+        return new ProxyConfig(DEFAULT_LISTEN, 0, DEFAULT_SHUTDOWN_TIMEOUT, AdminConfig.defaults(),
+                MetricsConfig.defaults(), LimitsConfig.defaults(), LogConfig.defaults(), List.of(), Map.of(),
+                "<defaults>");
+    }
+
+    /** The user with this exact name. */
+    public Optional<UserConfig> user(String name) {
+        return users.stream().filter(u -> u.name().equals(name)).findFirst();
+    }
+
+    /** The database clients reach under this exact name. */
+    public Optional<DatabaseConfig> database(String name) {
+        return Optional.ofNullable(databases.get(name));
+    }
+
+    /** {@link #workers()}, or the number of available processors when that is 0. */
+    public int effectiveWorkers() {
+        return workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
+    }
+}

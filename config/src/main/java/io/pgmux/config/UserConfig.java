@@ -1,0 +1,30 @@
+package io.pgmux.config;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A client login known to pgmux ({@code users:} item).
+ *
+ * @param name     the user name clients send in the startup message
+ * @param password the password, hash or verifier; {@code null} only for {@link AuthMethod#TRUST}
+ * @param auth     how the client is authenticated
+ */
+public record UserConfig(String name, Secret password, AuthMethod auth) {
+
+    /** Used when a user has no {@code auth:} key. */
+    public static final AuthMethod DEFAULT_AUTH = AuthMethod.SCRAM_SHA_256;
+
+    /** Rejects a null name or method; the other rules are checked when a file is loaded. */
+    public UserConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(auth, "auth");
+    }
+
+    /** The plain password, if that is what is configured; what pgmux needs to log in to servers as this user. */
+    public Optional<String> plainPassword() {
+        return password != null && password.kind() == Secret.Kind.PLAIN
+                ? Optional.of(password.value())
+                : Optional.empty();
+    }
+}

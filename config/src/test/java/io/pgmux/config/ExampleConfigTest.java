@@ -1,0 +1,37 @@
+package io.pgmux.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The shipped example, {@code config/pgmux.yaml}, loads and says what its comments promise. */
+class ExampleConfigTest {
+
+    @Test
+    void exampleLoadsWithTheDocumentedValues() throws ConfigException {
+        // Surefire runs in the module directory, which is where the example lives.
+        ProxyConfig c = ConfigLoader.load(Path.of("pgmux.yaml"), Map.of());
+        assertEquals(new HostPort("0.0.0.0", 6432), c.listen());
+        assertEquals(0, c.workers());
+        assertEquals(Duration.ofSeconds(30), c.shutdownTimeout());
+        assertEquals(new AdminConfig(new HostPort("127.0.0.1", 6433), List.of("admin")), c.admin());
+        assertEquals(new MetricsConfig(new HostPort("127.0.0.1", 9930)), c.metrics());
+        assertEquals(new LimitsConfig(10000, Duration.ofSeconds(30), 256 << 20, Duration.ofSeconds(30), 10000),
+                c.limits());
+        assertEquals(LogConfig.defaults(), c.log());
+        assertEquals(List.of(new UserConfig("app", Secret.of("app"), AuthMethod.SCRAM_SHA_256),
+                new UserConfig("admin", Secret.of("admin"), AuthMethod.SCRAM_SHA_256)), c.users());
+        assertEquals(List.of("app"), List.copyOf(c.databases().keySet()));
+        DatabaseConfig app = c.database("app").orElseThrow();
+        PoolConfig builtIn = PoolConfig.defaults();
+        assertEquals(new PoolConfig(PoolMode.TRANSACTION, 20, 2, builtIn.maxLifetime(), builtIn.idleTimeout(),
+                builtIn.connectTimeout(), "DISCARD ALL", 200, List.of()), app.pool());
+        assertEquals("postgres://app:***@127.0.0.1:5432/app", app.primary().toString());
+        assertEquals(new BackendUrl("127.0.0.1", 5432, "app", "app", "app", Map.of()), app.primary());
+        assertEquals(List.of(new BackendUrl("127.0.0.1", 5433, "app", "app", "app", Map.of())), app.replicas());
+    }
+}

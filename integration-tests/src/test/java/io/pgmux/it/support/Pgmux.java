@@ -1,0 +1,94 @@
+package io.pgmux.it.support;
+
+import io.pgmux.config.ConfigLoader;
+import io.pgmux.config.ProxyConfig;
+import io.pgmux.server.ProxyServer;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * pgmux running in the test JVM on an ephemeral port, configured from YAML text exactly as a user
+ * would write it (so config parsing is exercised too). Clients reach it with {@link #connect}.
+ */
+public final class Pgmux implements AutoCloseable {
+    private final ProxyServer server;
+    private final int port;
+
+    private Pgmux(ProxyServer server, int port) {
+        this.server = server;
+        this.port = port;
+    }
+
+    /**
+     * Starts pgmux with {@code yaml}; a {@code listen:} key is added (127.0.0.1:0) unless given, and
+     * admin and metrics listeners are off unless given.
+     */
+    public static Pgmux start(String yaml) {
+        String full = yaml;
+        if (!yaml.contains("listen: ")) {
+            full = "listen: 127.0.0.1:0\n" + full;
+        }
+        if (!yaml.contains("admin:")) {
+            full = "admin: { listen: off }\n" + full;
+        }
+        if (!yaml.contains("metrics:")) {
+            full = "metrics: { listen: off }\n" + full;
+        }
+        try {
+            ProxyConfig config = ConfigLoader.parse(full, "<test>");
+            ProxyServer server = new ProxyServer(config);
+            int port = server.start().getPort();
+            return new Pgmux(server, port);
+        } catch (Exception e) {
+            throw new IllegalStateException("pgmux did not start: " + e.getMessage() + "\n" + full, e);
+        }
+    }
+
+    /**
+     * The usual test setup: one database {@code db} on {@code pg}, users app/app (SCRAM) plus any
+     * extra YAML for the pool.
+     */
+    public static Pgmux forDatabase(TestPostgres pg, String db, String poolYaml) {
+        return start("""
+                users:
+                  - { name: app, password: app }
+                databases:
+                  %s:
+                    pool: %s
+                    primary: postgres://app:app@127.0.0.1:%d/%s
+                """.formatted(db, poolYaml, pg.port(), db));
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public ProxyServer server() {
+        return server;
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    public Connection connect(String database, String user, String password) throws SQLException {
+        return connect(database, user, password, new Properties());
+    }
+
+    public Connection connect(String database, String user, String password, Properties extra) throws SQLException {
+        Properties p = new Properties();
+        p.putAll(extra);
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        return DriverManager.getConnection(jdbcUrl(database), p);
+    }
+
+    @Override
+    public void close() {
+        server.shutdown(Duration.ofSeconds(2));
+    }
+}

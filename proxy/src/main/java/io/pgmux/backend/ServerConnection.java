@@ -1,0 +1,182 @@
+package io.pgmux.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.pgmux.protocol.MessageFramer;
+import io.pgmux.protocol.ResponseLedger;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One connection to a PostgreSQL server. Touched only on its channel's event loop, which is also the
+ * loop of every client session that leases it, so none of its state needs locking.
+ */
+public final class ServerConnection {
+
+    /** Lifecycle; transitions happen in {@link #transition}. */
+    public enum State { CONNECTING, IDLE, ACTIVE, CLOSED }
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final long id = IDS.incrementAndGet();
+    private final Channel channel;
+    private final ServerTarget target;
+    private final MessageFramer framer = new MessageFramer(Integer.MAX_VALUE);
+    private final ResponseLedger ledger;
+    /** Values the server reported with ParameterStatus. */
+    private final Map<String, String> reported = new HashMap<>();
+    /** Values of unreported parameters pgmux set on this connection for some client. */
+    private final Map<String, String> overrides = new HashMap<>();
+    private final long createdNanos = System.nanoTime();
+    private State state = State.CONNECTING;
+    private int backendPid;
+    private int backendSecret;
+    private byte transactionStatus = 'I';
+    private long lastUsedNanos = createdNanos;
+    private boolean reusable = true;
+    private ServerListener listener;
+    private Object owner;
+
+    public ServerConnection(Channel channel, ServerTarget target) {
+        this.channel = channel;
+        this.target = target;
+        this.ledger = new ResponseLedger(this::onLedgerDropped);
+    }
+
+    private void onLedgerDropped(Object payload) {
+        if (payload instanceof Runnable undo) {
+            undo.run();
+        }
+    }
+
+    public void transition(State next) {
+        State from = state;
+        boolean legal = switch (next) {
+            case CONNECTING -> false;
+            case IDLE -> from == State.CONNECTING || from == State.ACTIVE;
+            case ACTIVE -> from == State.IDLE || from == State.CONNECTING;
+            case CLOSED -> true;
+        };
+        if (!legal) {
+            throw new IllegalStateException("server connection " + id + ": " + from + " -> " + next);
+        }
+        state = next;
+        if (next == State.IDLE) {
+            lastUsedNanos = System.nanoTime();
+        }
+    }
+
+    /** Attaches the session that now holds this connection, or detaches it with null. */
+    public void attach(ServerListener newListener) {
+        this.listener = newListener;
+    }
+
+    public ServerListener listener() {
+        return listener;
+    }
+
+    /** Writes a message the proxy originated (reset query, parameter sync). */
+    public void write(ByteBuf msg) {
+        channel.write(msg, channel.voidPromise());
+    }
+
+    public void flush() {
+        channel.flush();
+    }
+
+    public void close() {
+        reusable = false;
+        channel.close();
+    }
+
+    /** Marks the connection as not to be returned to the pool (its state is unknown or spoiled). */
+    public void markUnusable() {
+        reusable = false;
+    }
+
+    public boolean isReusable() {
+        return reusable && state != State.CLOSED && channel.isActive() && !framer.inMessage();
+    }
+
+    void setBackendKey(int pid, int secret) {
+        this.backendPid = pid;
+        this.backendSecret = secret;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    public ServerTarget target() {
+        return target;
+    }
+
+    public MessageFramer framer() {
+        return framer;
+    }
+
+    public ResponseLedger ledger() {
+        return ledger;
+    }
+
+    public Map<String, String> reportedParameters() {
+        return reported;
+    }
+
+    public Map<String, String> parameterOverrides() {
+        return overrides;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public int backendPid() {
+        return backendPid;
+    }
+
+    public int backendSecret() {
+        return backendSecret;
+    }
+
+    public byte transactionStatus() {
+        return transactionStatus;
+    }
+
+    public void transactionStatus(byte status) {
+        this.transactionStatus = status;
+    }
+
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    public long lastUsedNanos() {
+        return lastUsedNanos;
+    }
+
+    /** The pool partition that accounts for this connection (opaque to this package). */
+    public Object owner() {
+        return owner;
+    }
+
+    public void owner(Object newOwner) {
+        this.owner = newOwner;
+    }
+
+    @Override
+    public String toString() {
+        return "server#" + id + "(" + target.address() + " pid " + backendPid + ", " + state + ")";
+    }
+}

@@ -1,0 +1,83 @@
+package io.pgmux.backend;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pgmux.protocol.PgError;
+import io.pgmux.protocol.SqlState;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens and logs in server connections, always on the event loop of the client that needs one, so
+ * the pair never crosses threads.
+ */
+public final class ServerConnector {
+    private final Bootstrap template;
+
+    /** @param template a bootstrap with the channel type and socket options set; cloned per connect */
+    public ServerConnector(Bootstrap template) {
+        this.template = template;
+    }
+
+    /**
+     * Connects and logs in within {@code timeout} (TCP connect plus authentication). The future
+     * fails with a {@link ServerLoginException} describing the error a client should see.
+     */
+    public Future<ServerConnection> connect(EventLoop loop, ServerTarget target, Duration timeout) {
+        Promise<ServerConnection> promise = loop.newPromise();
+        ServerConnection[] holder = new ServerConnection[1];
+        Bootstrap b = template.clone(loop)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())))
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        holder[0] = new ServerConnection(ch, target);
+                        ch.pipeline().addLast("login", new ServerLoginHandler(holder[0], promise));
+                    }
+                });
+        ChannelFuture cf = b.connect(target.host(), target.port());
+        ScheduledFuture<?> timer = loop.schedule(() -> {
+            if (promise.tryFailure(new ServerLoginException(PgError.fatal(SqlState.CONNECTION_FAILURE,
+                    "could not connect to server \"" + target.address() + "\": timeout expired after "
+                            + timeout.toMillis() + " ms")))) {
+                cf.channel().close();
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        cf.addListener(f -> {
+            if (!f.isSuccess()) {
+                promise.tryFailure(ServerLoginException.from(f.cause(), target));
+            }
+        });
+        promise.addListener(f -> {
+            timer.cancel(false);
+            if (!f.isSuccess()) {
+                cf.channel().close();
+            }
+        });
+        return promise;
+    }
+
+    /** Sends a CancelRequest for {@code server}'s running query over a fresh connection, then closes it. */
+    public void cancel(EventLoop loop, ServerTarget target, int pid, int secret) {
+        Bootstrap b = template.clone(loop).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                // nothing to read: PostgreSQL closes a cancel connection without answering
+            }
+        });
+        b.connect(target.host(), target.port()).addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                f.channel().writeAndFlush(io.pgmux.protocol.FrontendMessages.cancelRequest(f.channel().alloc(), pid, secret))
+                        .addListener(w -> f.channel().close());
+            }
+        });
+    }
+}

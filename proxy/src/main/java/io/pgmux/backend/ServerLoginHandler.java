@@ -1,0 +1,209 @@
+package io.pgmux.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.Promise;
+import io.pgmux.auth.Md5Auth;
+import io.pgmux.auth.ScramClientSession;
+import io.pgmux.auth.ScramException;
+import io.pgmux.auth.ScramServerSession;
+import io.pgmux.protocol.BackendMessages;
+import io.pgmux.protocol.ErrorFields;
+import io.pgmux.protocol.FrontendMessages;
+import io.pgmux.protocol.MessageFramer;
+import io.pgmux.protocol.MessageTypes;
+import io.pgmux.protocol.ParameterStatus;
+import io.pgmux.protocol.PgError;
+import io.pgmux.protocol.ProtocolException;
+import io.pgmux.protocol.SqlState;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Logs a new server connection in: StartupMessage, then whatever authentication the server asks
+ * for (SCRAM-SHA-256, md5, cleartext or none), ParameterStatus and BackendKeyData, until the first
+ * ReadyForQuery. Then it replaces itself with the {@link BackendHandler}.
+ */
+final class ServerLoginHandler extends ChannelInboundHandlerAdapter implements MessageFramer.Listener {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ServerConnection conn;
+    private final Promise<ServerConnection> promise;
+    private ChannelHandlerContext ctx;
+    private ScramClientSession scram;
+
+    ServerLoginHandler(ServerConnection conn, Promise<ServerConnection> promise) {
+        this.conn = conn;
+        this.promise = promise;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("user", conn.target().user());
+        params.put("database", conn.target().database());
+        ctx.writeAndFlush(FrontendMessages.startupMessage(ctx.alloc(), params));
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        try {
+            conn.framer().feed(ctx.alloc(), in, this);
+        } catch (ProtocolException e) {
+            fail(e.error());
+        } finally {
+            in.release();
+        }
+    }
+
+    @Override
+    public boolean needsWhole(byte type) {
+        return true;
+    }
+
+    @Override
+    public boolean onMessage(byte type, ByteBuf buf, int offset, int available, int length) {
+        if (promise.isDone()) {
+            return true; // failed already; the channel is closing
+        }
+        switch (type) {
+            case MessageTypes.AUTHENTICATION -> onAuthentication(buf, offset, length);
+            case MessageTypes.PARAMETER_STATUS -> {
+                ParameterStatus p = ParameterStatus.read(buf, offset, length);
+                conn.reportedParameters().put(p.name(), p.value());
+            }
+            case MessageTypes.BACKEND_KEY_DATA -> conn.setBackendKey(buf.getInt(offset + 5), buf.getInt(offset + 9));
+            case MessageTypes.ERROR_RESPONSE -> fail(ErrorFields.parse(buf, offset, length));
+            case MessageTypes.READY_FOR_QUERY -> loggedIn();
+            case MessageTypes.NOTICE_RESPONSE, MessageTypes.NEGOTIATE_PROTOCOL_VERSION -> {
+                // nothing to do: pgmux asks for protocol 3.0 and no options
+            }
+            default -> fail(PgError.fatal(SqlState.PROTOCOL_VIOLATION,
+                    "unexpected message " + MessageTypes.describe(type, false) + " during server login"));
+        }
+        return true;
+    }
+
+    @Override
+    public void onContinuation(ByteBuf buf, int offset, int length, int remaining) {
+        throw new IllegalStateException("login messages are always whole");
+    }
+
+    private void onAuthentication(ByteBuf buf, int offset, int length) {
+        int code = buf.getInt(offset + 5);
+        int dataStart = offset + 9;
+        int dataLength = length - 9;
+        switch (code) {
+            case BackendMessages.AUTH_OK -> { }
+            case BackendMessages.AUTH_CLEARTEXT -> {
+                if (needPassword()) {
+                    ctx.writeAndFlush(FrontendMessages.password(ctx.alloc(), conn.target().password()));
+                }
+            }
+            case BackendMessages.AUTH_MD5 -> {
+                if (needPassword()) {
+                    byte[] salt = new byte[4];
+                    buf.getBytes(dataStart, salt);
+                    String stored = Md5Auth.hash(conn.target().password(), conn.target().user());
+                    String response = new String(Md5Auth.response(stored, salt), StandardCharsets.US_ASCII);
+                    ctx.writeAndFlush(FrontendMessages.password(ctx.alloc(), response));
+                }
+            }
+            case BackendMessages.AUTH_SASL -> startScram(buf, dataStart, offset + length);
+            case BackendMessages.AUTH_SASL_CONTINUE, BackendMessages.AUTH_SASL_FINAL ->
+                    continueScram(code, bytes(buf, dataStart, dataLength));
+            default -> fail(PgError.fatal(SqlState.FEATURE_NOT_SUPPORTED,
+                    "server asked for an authentication method pgmux does not support (code " + code + ")"));
+        }
+    }
+
+    private boolean needPassword() {
+        if (conn.target().password() != null) {
+            return true;
+        }
+        fail(PgError.fatal(SqlState.INVALID_PASSWORD, "server asked for a password for user \""
+                + conn.target().user() + "\" but pgmux has none")
+                .withHint("give the password in the backend URL or as a plain password in users:"));
+        return false;
+    }
+
+    private void startScram(ByteBuf buf, int from, int end) {
+        List<String> mechanisms = new ArrayList<>();
+        int pos = from;
+        while (pos < end && buf.getByte(pos) != 0) {
+            int nul = buf.indexOf(pos, end, (byte) 0);
+            if (nul < 0) {
+                break;
+            }
+            mechanisms.add(buf.toString(pos, nul - pos, StandardCharsets.UTF_8));
+            pos = nul + 1;
+        }
+        if (!mechanisms.contains(ScramServerSession.MECHANISM)) {
+            fail(PgError.fatal(SqlState.FEATURE_NOT_SUPPORTED, "server offers no SASL mechanism pgmux supports: " + mechanisms));
+            return;
+        }
+        if (!needPassword()) {
+            return;
+        }
+        scram = new ScramClientSession(conn.target().password(), RANDOM);
+        ctx.writeAndFlush(FrontendMessages.saslInitialResponse(ctx.alloc(), ScramServerSession.MECHANISM,
+                scram.clientFirstMessage()));
+    }
+
+    private void continueScram(int code, byte[] data) {
+        if (scram == null) {
+            fail(PgError.fatal(SqlState.PROTOCOL_VIOLATION, "unexpected SASL message from server"));
+            return;
+        }
+        try {
+            if (code == BackendMessages.AUTH_SASL_CONTINUE) {
+                ctx.writeAndFlush(FrontendMessages.saslResponse(ctx.alloc(), scram.handleServerFirst(data)));
+            } else {
+                scram.verifyServerFinal(data);
+            }
+        } catch (ScramException e) {
+            fail(PgError.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "SCRAM authentication with server failed: " + e.getMessage()));
+        }
+    }
+
+    private static byte[] bytes(ByteBuf buf, int from, int length) {
+        byte[] b = new byte[Math.max(0, length)];
+        buf.getBytes(from, b);
+        return b;
+    }
+
+    private void loggedIn() {
+        ctx.pipeline().replace(this, "backend", new BackendHandler(conn));
+        promise.trySuccess(conn);
+    }
+
+    private void fail(PgError error) {
+        if (promise.tryFailure(new ServerLoginException(error))) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        conn.framer().release();
+        promise.tryFailure(new ServerLoginException(PgError.fatal(SqlState.CONNECTION_FAILURE,
+                "server closed the connection during login")));
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (promise.tryFailure(ServerLoginException.from(cause, conn.target()))) {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.pgmux.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.pgmux.protocol.ErrorFields;
+import io.pgmux.protocol.FrontendMessages;
+import io.pgmux.protocol.MessageFramer;
+import io.pgmux.protocol.MessageTypes;
+import io.pgmux.protocol.PgException;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * pgmux's own tiny client for one-off queries to a server (its max_connections at start-up; later
+ * health and lag checks): opens a connection, runs one simple query, returns the first row as
+ * text, closes. No JDBC on the proxy's side.
+ */
+public final class ServerProbe implements ServerListener, MessageFramer.Listener {
+    private final Promise<List<String>> promise;
+    private List<String> firstRow;
+
+    private ServerProbe(Promise<List<String>> promise) {
+        this.promise = promise;
+    }
+
+    /** Runs {@code sql} on a fresh connection to {@code target}; fails with a {@link PgException} on error. */
+    public static Future<List<String>> query(ServerConnector connector, EventLoop loop, ServerTarget target,
+                                             Duration timeout, String sql) {
+        Promise<List<String>> promise = loop.newPromise();
+        connector.connect(loop, target, timeout).addListener((Future<ServerConnection> f) -> {
+            if (!f.isSuccess()) {
+                promise.tryFailure(f.cause());
+                return;
+            }
+            ServerConnection conn = f.getNow();
+            ServerProbe probe = new ServerProbe(promise);
+            conn.attach(probe);
+            conn.write(FrontendMessages.query(conn.channel().alloc(), sql));
+            conn.flush();
+            loop.schedule(() -> promise.tryFailure(new java.util.concurrent.TimeoutException(
+                    "no answer from " + target.address() + " within " + timeout.toMillis() + " ms")),
+                    timeout.toMillis(), TimeUnit.MILLISECONDS);
+            promise.addListener(x -> conn.close());
+        });
+        return promise;
+    }
+
+    @Override
+    public void onServerData(ServerConnection server, ByteBuf data) {
+        try {
+            server.framer().feed(data.alloc(), data, this);
+        } catch (RuntimeException e) {
+            promise.tryFailure(e);
+        } finally {
+            data.release();
+        }
+    }
+
+    @Override
+    public boolean needsWhole(byte type) {
+        return true;
+    }
+
+    @Override
+    public boolean onMessage(byte type, ByteBuf buf, int offset, int available, int length) {
+        switch (type) {
+            case MessageTypes.DATA_ROW -> {
+                if (firstRow == null) {
+                    firstRow = readRow(buf, offset);
+                }
+            }
+            case MessageTypes.ERROR_RESPONSE -> promise.tryFailure(new PgException(ErrorFields.parse(buf, offset, length)));
+            case MessageTypes.READY_FOR_QUERY -> promise.trySuccess(firstRow == null ? List.of() : firstRow);
+            default -> {
+            }
+        }
+        return true;
+    }
+
+    private static List<String> readRow(ByteBuf buf, int offset) {
+        int n = buf.getUnsignedShort(offset + 5);
+        int pos = offset + 7;
+        List<String> row = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int len = buf.getInt(pos);
+            pos += 4;
+            if (len < 0) {
+                row.add(null);
+            } else {
+                row.add(buf.toString(pos, len, StandardCharsets.UTF_8));
+                pos += len;
+            }
+        }
+        return row;
+    }
+
+    @Override
+    public void onContinuation(ByteBuf buf, int offset, int length, int remaining) {
+        throw new IllegalStateException("probe messages are always whole");
+    }
+
+    @Override
+    public void onServerReadComplete(ServerConnection server) {
+    }
+
+    @Override
+    public void onServerWritabilityChanged(ServerConnection server, boolean writable) {
+    }
+
+    @Override
+    public void onServerClosed(ServerConnection server) {
+        promise.tryFailure(new IllegalStateException("server closed the connection"));
+    }
+}

@@ -1,0 +1,76 @@
+package io.pgmux.demo;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes the configuration files of a data directory.
+ *
+ * <p>Settings are appended to {@code postgresql.conf} (later lines win, so initdb's defaults stay
+ * visible above ours); {@code pg_hba.conf} is replaced outright so that no default rule can
+ * accidentally grant trust over TCP. Port and socket directory are deliberately <em>not</em>
+ * written here: they are passed on the {@code pg_ctl} command line, so a copied data directory
+ * (a replica) can run on its own port without editing files.
+ */
+final class ServerConfig {
+
+    private ServerConfig() {
+    }
+
+    /** The launcher's defaults, in the order they are written. */
+    static Map<String, String> defaults(int maxConnections, String passwordEncryption, boolean fast) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("listen_addresses", "127.0.0.1");
+        s.put("max_connections", Integer.toString(maxConnections));
+        s.put("shared_buffers", "32MB");
+        s.put("password_encryption", passwordEncryption);
+        // Everything a streaming replica copied from this server needs.
+        s.put("wal_level", "replica");
+        s.put("max_wal_senders", "10");
+        s.put("hot_standby", "on");
+        s.put("wal_keep_size", "256MB");
+        if (fast) {
+            s.put("fsync", "off");
+            s.put("full_page_writes", "off");
+        }
+        return s;
+    }
+
+    /** Appends {@code settings} to {@code postgresql.conf}. */
+    static void appendSettings(PgUser user, Path dataDir, Map<String, String> settings) {
+        StringBuilder conf = new StringBuilder("\n# --- added by pgmux LocalPostgres ---\n");
+        settings.forEach((key, value) -> conf.append(key).append(" = ").append(quote(value)).append('\n'));
+        user.writeOwnedFile(dataDir.resolve("postgresql.conf"), conf.toString(), true);
+    }
+
+    /**
+     * Unix socket: trust (only reachable through the server's private socket dir). TCP on
+     * loopback: {@code hostAuth} for normal sessions; trust for replication so a streaming
+     * replica needs no password file.
+     */
+    static void writeHba(PgUser user, Path dataDir, String hostAuth) {
+        String hba = "# written by pgmux LocalPostgres\n"
+                + "local all         all                trust\n"
+                + "host  all         all  127.0.0.1/32  " + hostAuth + "\n"
+                + "host  replication all  127.0.0.1/32  trust\n";
+        user.writeOwnedFile(dataDir.resolve("pg_hba.conf"), hba, false);
+    }
+
+    /**
+     * Turns a copy of a primary's data directory into a standby: {@code standby.signal} plus
+     * {@code primary_conninfo} in {@code postgresql.auto.conf} (which PostgreSQL 12+ reads last).
+     */
+    static void makeStandby(PgUser user, Path dataDir, int primaryPort, String applicationName) {
+        user.writeOwnedFile(dataDir.resolve("standby.signal"), "", false);
+        String conninfo = "host=127.0.0.1 port=" + primaryPort + " user=postgres application_name="
+                + applicationName;
+        user.writeOwnedFile(dataDir.resolve("postgresql.auto.conf"),
+                "\nprimary_conninfo = " + quote(conninfo) + "\n", true);
+    }
+
+    /** PostgreSQL conf string literal: single quotes, embedded quotes doubled. */
+    static String quote(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+}

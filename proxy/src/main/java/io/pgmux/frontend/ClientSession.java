@@ -1,0 +1,438 @@
+package io.pgmux.frontend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.pgmux.backend.ServerConnection;
+import io.pgmux.backend.ServerListener;
+import io.pgmux.pool.Pool;
+import io.pgmux.pool.PoolClient;
+import io.pgmux.pool.PoolMode;
+import io.pgmux.protocol.BackendMessages;
+import io.pgmux.protocol.FrontendMessages;
+import io.pgmux.protocol.PgError;
+import io.pgmux.protocol.PgException;
+import io.pgmux.protocol.ReadyForQuery;
+import io.pgmux.protocol.ResponseLedger;
+import io.pgmux.protocol.SqlState;
+
+import java.util.ArrayDeque;
+import java.util.logging.Logger;
+
+/**
+ * One logged-in client: the state machine that leases server connections from its pool, forwards
+ * traffic both ways and gives the server back at the right moment (see {@link State}).
+ *
+ * <p>Everything runs on the client channel's event loop, which is also the loop of every server
+ * connection it leases (pools are partitioned per loop), so nothing here is shared between threads
+ * except the fields read by the admin console.
+ */
+public final class ClientSession implements ServerListener, PoolClient {
+    private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
+
+    /**
+     * IDLE: no server (transaction mode between transactions). WAITING: asked the pool, input held.
+     * ACTIVE: holds a server. CLOSED: the client is gone; a held server may still be rolled back or
+     * reset before it goes back to the pool.
+     */
+    public enum State { IDLE, WAITING, ACTIVE, CLOSED }
+
+    private static final int BLOCK_WAITING = 1;
+    private static final int BLOCK_SERVER_FULL = 2;
+
+    private final Channel client;
+    private final SessionContext context;
+    private final Pool pool;
+    private final ClientParameters parameters;
+    private final long cancelKey;
+    private final String user;
+    private final String database;
+    private final long connectedAtMillis = System.currentTimeMillis();
+    private final RequestForwarder requests;
+    private final ResponseForwarder responses;
+    private final ServerCleanup cleanup = new ServerCleanup(this);
+    private final ArrayDeque<ByteBuf> pendingInput = new ArrayDeque<>();
+    private volatile State state = State.IDLE;
+    private ServerConnection server;
+    private int readBlockers;
+    private boolean serverWritten;
+    private boolean clientWritten;
+    private boolean releaseAfterRead;
+    private boolean closeAfterRead;
+    private boolean draining;
+    private boolean serverFatalSeen;
+    /** True while server bytes are being framed: the server must not change hands until that ends. */
+    private boolean inServerFeed;
+
+    ClientSession(Channel client, SessionContext context, Pool pool, ClientParameters parameters, long cancelKey,
+                  String user, String database) {
+        this.client = client;
+        this.context = context;
+        this.pool = pool;
+        this.parameters = parameters;
+        this.cancelKey = cancelKey;
+        this.user = user;
+        this.database = database;
+        this.requests = new RequestForwarder(this, context.config().limits().maxMessageSize());
+        this.responses = new ResponseForwarder(this, client);
+    }
+
+    void start() {
+        context.cancels().register(cancelKey, this);
+        context.clients().add(this);
+    }
+
+    // ---------------------------------------------------------------- client side
+
+    void onClientData(ByteBuf in) {
+        if (state == State.CLOSED) {
+            in.release();
+            return;
+        }
+        if (state == State.WAITING) {
+            pendingInput.add(in);
+            return;
+        }
+        int end = in.writerIndex();
+        int stop;
+        try {
+            stop = requests.feed(in);
+        } catch (PgException e) {
+            in.release();
+            closeWith(e.error());
+            return;
+        }
+        if ((stop < end || requests.holdsMessage()) && state != State.CLOSED) {
+            pendingInput.add(in.retainedSlice(stop, end - stop));
+            in.release();
+            acquire();
+        } else {
+            in.release();
+        }
+    }
+
+    void onClientReadComplete() {
+        if (serverWritten && server != null) {
+            serverWritten = false;
+            server.flush();
+        }
+    }
+
+    void onClientWritabilityChanged(boolean writable) {
+        if (writable && server != null && !server.channel().config().isAutoRead()) {
+            server.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** The client channel closed (or the client sent Terminate). Idempotent. */
+    void onClientClosed() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        context.cancels().unregister(cancelKey);
+        context.clients().remove(this);
+        context.clients().disconnected();
+        ByteBuf b;
+        while ((b = pendingInput.poll()) != null) {
+            b.release();
+        }
+        if (server != null) {
+            cleanup.start(server, requests.inMessage(), mode() == PoolMode.SESSION);
+        }
+        requests.release();
+    }
+
+    void terminate() {
+        onClientClosed();
+        client.close();
+    }
+
+    // ---------------------------------------------------------------- pool side
+
+    private void acquire() {
+        state = State.WAITING;
+        block(BLOCK_WAITING);
+        pool.acquire(this);
+    }
+
+    @Override
+    public void onServerAcquired(ServerConnection c) {
+        if (state == State.CLOSED) {
+            pool.release(c);
+            return;
+        }
+        server = c;
+        c.attach(this);
+        state = State.ACTIVE;
+        String sync = ParameterSync.statement(parameters, c);
+        if (sync != null) {
+            c.write(FrontendMessages.query(client.alloc(), sync));
+            c.ledger().addSwallowed(ResponseLedger.QUERY, null);
+            serverWritten = true;
+        }
+        unblock(BLOCK_WAITING);
+        ByteBuf b;
+        while (state == State.ACTIVE && server == c && (b = pendingInput.poll()) != null) {
+            onClientData(b);
+        }
+        onClientReadComplete();
+    }
+
+    @Override
+    public void onAcquireFailed(PgError error) {
+        if (state != State.CLOSED) {
+            closeWith(error.asFatal());
+        }
+    }
+
+    /** Gives the server back (transaction end) or, once the client is gone, after cleanup. */
+    void releaseServer() {
+        ServerConnection c = server;
+        if (c == null) {
+            return;
+        }
+        if (inServerFeed) {
+            releaseAfterRead = true;
+            return;
+        }
+        server = null;
+        c.attach(null);
+        if (state != State.CLOSED) {
+            state = State.IDLE;
+            flushClient();
+        }
+        pool.release(c);
+    }
+
+    // ---------------------------------------------------------------- server side
+
+    @Override
+    public void onServerData(ServerConnection from, ByteBuf data) {
+        inServerFeed = true;
+        try {
+            responses.feed(from, data);
+        } catch (PgException e) {
+            LOG.warning(() -> from + ": " + e.getMessage() + "; closing it");
+            from.close();
+        } finally {
+            inServerFeed = false;
+            data.release();
+        }
+        if (releaseAfterRead) {
+            releaseAfterRead = false;
+            releaseServer();
+        } else if (server == from && !client.isWritable() && state != State.CLOSED) {
+            from.channel().config().setAutoRead(false); // the client reads slowly: stop reading the server
+        }
+        if (closeAfterRead) {
+            closeAfterRead = false;
+            closeWith(PgError.fatal(SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command"));
+        }
+    }
+
+    @Override
+    public void onServerReadComplete(ServerConnection from) {
+        flushClient();
+    }
+
+    @Override
+    public void onServerWritabilityChanged(ServerConnection from, boolean writable) {
+        if (writable) {
+            unblock(BLOCK_SERVER_FULL);
+        } else {
+            block(BLOCK_SERVER_FULL);
+        }
+    }
+
+    @Override
+    public void onServerClosed(ServerConnection from) {
+        if (from != server) {
+            return;
+        }
+        server = null;
+        from.ledger().clear();
+        pool.release(from);
+        cleanup.cancelTimer();
+        if (state == State.CLOSED) {
+            return;
+        }
+        PgError error = PgError.fatal(SqlState.CONNECTION_FAILURE, "server closed the connection unexpectedly")
+                .withDetail("the connection to " + from.target().address() + " was lost; "
+                        + "the transaction in progress, if any, was rolled back");
+        if (serverFatalSeen) {
+            flushClient();
+            terminate();
+        } else {
+            closeWith(error);
+        }
+    }
+
+    /** ReadyForQuery was forwarded (or swallowed): decide whether the server goes back to the pool. */
+    void onReadyForQuery(ServerConnection from, byte status) {
+        if (!from.ledger().isEmpty()) {
+            return;
+        }
+        if (status == ReadyForQuery.IDLE) {
+            pool.stats().transactions.increment();
+        }
+        if (state == State.CLOSED) {
+            cleanup.onReady(from, status);
+            return;
+        }
+        PoolMode mode = mode();
+        if (mode == PoolMode.STATEMENT && status != ReadyForQuery.IDLE) {
+            from.markUnusable();
+            closeWith(PgError.fatal(SqlState.FEATURE_NOT_SUPPORTED,
+                    "transaction blocks not allowed in statement pooling mode"));
+            return;
+        }
+        if (status == ReadyForQuery.IDLE && mode != PoolMode.SESSION) {
+            releaseAfterRead = true;
+        }
+        if (status == ReadyForQuery.IDLE && draining) {
+            closeAfterRead = true;
+        }
+    }
+
+    void onSwallowedError(PgError error) {
+        if (state == State.CLOSED) {
+            server.markUnusable(); // a failed rollback or reset: the connection's state is unknown
+            return;
+        }
+        // a parameter sync failed (say, a bad TimeZone in the startup packet): PostgreSQL would have
+        // refused the connection, so pgmux closes it with the server's error
+        server.markUnusable();
+        closeWith(error.asFatal());
+    }
+
+    void onServerFatal(PgError error) {
+        serverFatalSeen = true;
+        if (server != null) {
+            server.markUnusable();
+        }
+    }
+
+    // ---------------------------------------------------------------- admin and lifecycle
+
+    /** Forwards a cancel for the running query, if any, with the server's real key. On the loop. */
+    void cancel() {
+        ServerConnection c = server;
+        if (c != null && !c.ledger().isEmpty()) {
+            context.connector().cancel(client.eventLoop(), c.target(), c.backendPid(), c.backendSecret());
+        }
+    }
+
+    /** Shutdown: close now if between transactions, else right after the current one. On the loop. */
+    public void drain() {
+        draining = true;
+        if (state == State.IDLE) {
+            closeWith(PgError.fatal(SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command"));
+        }
+    }
+
+    /** Sends a (fatal) error and closes the client. */
+    void closeWith(PgError error) {
+        if (client.isActive()) {
+            client.writeAndFlush(BackendMessages.errorResponse(client.alloc(), error))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+        onClientClosed();
+    }
+
+    private void block(int reason) {
+        boolean was = readBlockers == 0;
+        readBlockers |= reason;
+        if (was) {
+            client.config().setAutoRead(false);
+        }
+    }
+
+    private void unblock(int reason) {
+        if (readBlockers == 0) {
+            return;
+        }
+        readBlockers &= ~reason;
+        if (readBlockers == 0 && state != State.CLOSED) {
+            client.config().setAutoRead(true);
+        }
+    }
+
+    void flushClient() {
+        if (clientWritten) {
+            clientWritten = false;
+            client.flush();
+        }
+    }
+
+    void serverWritten() {
+        serverWritten = true;
+    }
+
+    void clientWritten() {
+        clientWritten = true;
+    }
+
+    void countQuery() {
+        pool.stats().queries.increment();
+    }
+
+    private PoolMode mode() {
+        return pool.settings().mode();
+    }
+
+    ServerConnection server() {
+        return server;
+    }
+
+    boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    ClientParameters parameters() {
+        return parameters;
+    }
+
+    SessionContext context() {
+        return context;
+    }
+
+    Pool pool() {
+        return pool;
+    }
+
+    Channel channel() {
+        return client;
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return client.eventLoop();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String database() {
+        return database;
+    }
+
+    public long connectedAtMillis() {
+        return connectedAtMillis;
+    }
+
+    public Channel clientChannel() {
+        return client;
+    }
+
+    @Override
+    public String toString() {
+        return "client " + user + "@" + database + " " + client.remoteAddress();
+    }
+}

@@ -1,0 +1,290 @@
+package io.pgmux.frontend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pgmux.backend.ServerConnection;
+import io.pgmux.config.UserConfig;
+import io.pgmux.pool.Pool;
+import io.pgmux.pool.PoolClient;
+import io.pgmux.protocol.BackendMessages;
+import io.pgmux.protocol.MessageFramer;
+import io.pgmux.protocol.MessageTypes;
+import io.pgmux.protocol.PgError;
+import io.pgmux.protocol.PgException;
+import io.pgmux.protocol.SqlState;
+import io.pgmux.protocol.StartupPacket;
+import io.pgmux.protocol.StartupPacketDecoder;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Takes a client from its first byte to ReadyForQuery: answers SSL and GSS requests, forwards
+ * cancel requests, checks the startup packet, authenticates, finds the pool, and sends the welcome
+ * (ParameterStatus, BackendKeyData, ReadyForQuery). Then it hands the channel to a
+ * {@link FrontendHandler}. States, in order: {@link State}.
+ */
+public final class LoginHandler extends ChannelInboundHandlerAdapter implements MessageFramer.Listener {
+    private static final Logger LOG = Logger.getLogger(LoginHandler.class.getName());
+    /** PostgreSQL caps SASL and password messages well below this. */
+    private static final int MAX_AUTH_MESSAGE = 64 * 1024;
+
+    private enum State { STARTUP, AUTHENTICATING, WELCOMING, DONE }
+
+    private final SessionContext context;
+    private final MessageFramer framer = new MessageFramer(MAX_AUTH_MESSAGE);
+    private State state = State.STARTUP;
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> authTimer;
+    private boolean counted;
+    private String userName;
+    private String database;
+    private UserConfig user;
+    private Map<String, String> startupParameters;
+    private ClientAuthenticator authenticator;
+    /** Bytes a client sent behind its last password message before the welcome went out. */
+    private ByteBuf early;
+
+    public LoginHandler(SessionContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        counted = true;
+        context.clients().connected();
+        long timeout = context.config().limits().authTimeout().toMillis();
+        if (timeout > 0) {
+            authTimer = ctx.executor().schedule(() -> fail(PgError.fatal(SqlState.QUERY_CANCELED,
+                    "canceling authentication due to timeout")), timeout, TimeUnit.MILLISECONDS);
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (authTimer != null) {
+            authTimer.cancel(false);
+        }
+        framer.release();
+        if (early != null) {
+            early.release();
+            early = null;
+        }
+        if (counted && state != State.DONE) {
+            context.clients().disconnected();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof StartupPacket packet) {
+            onStartupPacket(packet);
+        } else if (msg instanceof ByteBuf in) {
+            onTypedBytes(in);
+        }
+    }
+
+    private void onStartupPacket(StartupPacket packet) {
+        if (state != State.STARTUP) {
+            return;
+        }
+        // Java 17: no pattern matching in switch yet
+        if (packet instanceof StartupPacket.SslRequest || packet instanceof StartupPacket.GssEncRequest) {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[]{'N'}));
+        } else if (packet instanceof StartupPacket.CancelRequest c) {
+            context.cancels().cancel(c.pid(), c.secret());
+            ctx.close();
+        } else if (packet instanceof StartupPacket.Invalid bad) {
+            fail(bad.error());
+        } else if (packet instanceof StartupPacket.StartupMessage m) {
+            try {
+                onStartupMessage(m);
+            } catch (PgException e) {
+                fail(e.error());
+            }
+        }
+    }
+
+    private void onStartupMessage(StartupPacket.StartupMessage m) {
+        // typed messages follow; the decoder hands any bytes it already holds to this handler
+        ctx.pipeline().remove(StartupPacketDecoder.class);
+        if (m.minorVersion() > 0 || !m.protocolOptions().isEmpty()) {
+            ctx.write(BackendMessages.negotiateProtocolVersion(ctx.alloc(), 0, m.protocolOptions()));
+        }
+        Map<String, String> params = new LinkedHashMap<>(m.parameters());
+        userName = params.remove("user");
+        if (userName == null || userName.isEmpty()) {
+            throw new PgException(PgError.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "no PostgreSQL user name specified in startup packet"));
+        }
+        database = params.remove("database");
+        if (database == null || database.isEmpty()) {
+            database = userName;
+        }
+        if (params.containsKey("replication")) {
+            throw new PgException(PgError.fatal(SqlState.PROTOCOL_VIOLATION, "unsupported startup parameter: replication"));
+        }
+        String options = params.remove("options");
+        if (options != null) {
+            params.putAll(StartupOptions.parse(options));
+        }
+        params.remove("client_encoding_fallback");
+        startupParameters = params;
+        if (context.shuttingDown()) {
+            throw new PgException(PgError.fatal(SqlState.CANNOT_CONNECT_NOW, "the database system is shutting down"));
+        }
+        if (context.clients().connectionCount() > context.config().limits().maxClientConnections()) {
+            throw new PgException(PgError.fatal(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already"));
+        }
+        user = context.config().user(userName).orElse(null);
+        authenticator = new ClientAuthenticator(userName, user, ctx.alloc());
+        state = State.AUTHENTICATING;
+        handle(authenticator.start());
+    }
+
+    private void onTypedBytes(ByteBuf in) {
+        try {
+            int stop = framer.feed(ctx.alloc(), in, this);
+            if (stop < in.writerIndex()) {
+                // the client pipelined its first query behind the login: keep it for the session
+                ByteBuf rest = in.retainedSlice(stop, in.writerIndex() - stop);
+                if (state == State.DONE) {
+                    ctx.fireChannelRead(rest);
+                } else if (early == null) {
+                    early = rest;
+                } else {
+                    rest.release();
+                }
+            }
+        } catch (PgException e) {
+            fail(e.error());
+        } finally {
+            in.release();
+        }
+    }
+
+    @Override
+    public boolean needsWhole(byte type) {
+        return true;
+    }
+
+    @Override
+    public boolean onMessage(byte type, ByteBuf buf, int offset, int available, int length) {
+        if (state != State.AUTHENTICATING) {
+            return false; // not a login message: it belongs to the session
+        }
+        if (type != MessageTypes.PASSWORD) {
+            fail(PgError.fatal(SqlState.PROTOCOL_VIOLATION, "expected password response, got message type " + type));
+            return true;
+        }
+        handle(authenticator.onPasswordMessage(buf, offset, length));
+        return true;
+    }
+
+    @Override
+    public void onContinuation(ByteBuf buf, int offset, int length, int remaining) {
+        throw new IllegalStateException("login messages are always whole");
+    }
+
+    private void handle(AuthStep step) {
+        if (step instanceof AuthStep.Challenge c) {
+            ctx.writeAndFlush(c.message());
+        } else if (step instanceof AuthStep.Failure f) {
+            LOG.info(() -> "authentication failed for user \"" + userName + "\" from "
+                    + ctx.channel().remoteAddress() + ": " + f.error().message());
+            fail(f.error());
+        } else if (step instanceof AuthStep.Success s) {
+            if (s.finalMessage() != null) {
+                ctx.write(s.finalMessage());
+            }
+            ctx.writeAndFlush(BackendMessages.authentication(ctx.alloc(), BackendMessages.AUTH_OK));
+            authenticated();
+        }
+    }
+
+    private void authenticated() {
+        Pool pool;
+        try {
+            pool = context.pool(database, user);
+        } catch (PgException e) {
+            fail(e.error());
+            return;
+        }
+        state = State.WELCOMING;
+        if (pool.welcomeParameters() != null) {
+            welcome(pool);
+            return;
+        }
+        // the first client of a pool waits for one server login to learn the server's parameters
+        ctx.channel().config().setAutoRead(false);
+        pool.acquire(new PoolClient() {
+            @Override
+            public EventLoop eventLoop() {
+                return ctx.channel().eventLoop();
+            }
+
+            @Override
+            public void onServerAcquired(ServerConnection server) {
+                pool.release(server);
+                if (ctx.channel().isActive()) {
+                    ctx.channel().config().setAutoRead(true);
+                    welcome(pool);
+                }
+            }
+
+            @Override
+            public void onAcquireFailed(PgError error) {
+                fail(error);
+            }
+        });
+    }
+
+    private void welcome(Pool pool) {
+        if (authTimer != null) {
+            authTimer.cancel(false);
+        }
+        ClientParameters params = ClientParameters.of(startupParameters, pool.welcomeParameters(),
+                pool.settings().trackedParameters());
+        long key = context.cancels().newKey();
+        ClientSession session = new ClientSession(ctx.channel(), context, pool, params, key, userName, database);
+        ctx.writeAndFlush(BackendMessages.welcome(ctx.alloc(), params.welcome(pool.welcomeParameters()),
+                CancelRegistry.pid(key), CancelRegistry.secret(key)));
+        state = State.DONE;
+        framer.release();
+        ctx.pipeline().replace(this, "frontend", new FrontendHandler(session));
+        session.start();
+        if (early != null) {
+            ByteBuf rest = early;
+            early = null;
+            ctx.fireChannelRead(rest);
+        }
+    }
+
+    private void fail(PgError error) {
+        if (!ctx.channel().isActive() || state == State.DONE) {
+            return;
+        }
+        state = State.DONE;
+        if (counted) {
+            counted = false;
+            context.clients().disconnected();
+        }
+        ctx.writeAndFlush(BackendMessages.errorResponse(ctx.alloc(), error)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.fine(() -> "client " + ctx.channel().remoteAddress() + " during login: " + cause);
+        ctx.close();
+    }
+}

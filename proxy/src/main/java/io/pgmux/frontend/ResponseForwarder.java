@@ -1,0 +1,119 @@
+package io.pgmux.frontend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.pgmux.backend.ServerConnection;
+import io.pgmux.protocol.BackendMessages;
+import io.pgmux.protocol.ErrorFields;
+import io.pgmux.protocol.MessageFramer;
+import io.pgmux.protocol.ParameterStatus;
+import io.pgmux.protocol.PgError;
+import io.pgmux.protocol.ReadyForQuery;
+import io.pgmux.protocol.ResponseLedger;
+
+import static io.pgmux.protocol.MessageTypes.*;
+
+/**
+ * The server-to-client direction of a session: matches each server message against the ledger,
+ * forwards runs of messages as retained slices, drops the answers to pgmux's own requests, answers
+ * for the requests pgmux satisfied itself, and reports ReadyForQuery to the session, which decides
+ * whether the server goes back to the pool.
+ */
+final class ResponseForwarder implements MessageFramer.Listener {
+    private final ClientSession session;
+    private final Channel client;
+    private final RunWriter run = new RunWriter();
+    private ServerConnection server;
+    /** The piecewise message in progress is being dropped, not forwarded. */
+    private boolean dropping;
+
+    ResponseForwarder(ClientSession session, Channel client) {
+        this.session = session;
+        this.client = client;
+    }
+
+    void feed(ServerConnection from, ByteBuf data) {
+        server = from;
+        try {
+            from.framer().feed(data.alloc(), data, this);
+        } finally {
+            flushRun();
+        }
+    }
+
+    void flushRun() {
+        if (run.writeTo(client)) {
+            session.clientWritten();
+        }
+    }
+
+    @Override
+    public boolean needsWhole(byte type) {
+        return type == READY_FOR_QUERY || type == ERROR_RESPONSE || type == PARAMETER_STATUS;
+    }
+
+    @Override
+    public boolean onMessage(byte type, ByteBuf buf, int offset, int available, int length) {
+        ResponseLedger ledger = server.ledger();
+        int action = ledger.onServerMessage(type);
+        byte status = 0;
+        switch (type) {
+            case READY_FOR_QUERY -> {
+                status = ReadyForQuery.status(buf, offset);
+                server.transactionStatus(status);
+            }
+            case PARAMETER_STATUS -> {
+                ParameterStatus p = ParameterStatus.read(buf, offset, length);
+                server.reportedParameters().put(p.name(), p.value());
+                if (session.parameters().onReported(p.name(), p.value())) {
+                    action = ResponseLedger.FORWARD; // the client's view changed: tell it even after a sync
+                }
+            }
+            case ERROR_RESPONSE -> {
+                PgError error = ErrorFields.parse(buf, offset, length);
+                if (action == ResponseLedger.SWALLOWED_ERROR) {
+                    session.onSwallowedError(error);
+                    action = ResponseLedger.DROP;
+                } else if (error.isFatal()) {
+                    session.onServerFatal(error);
+                }
+            }
+            default -> {
+            }
+        }
+        if (session.isClosed()) {
+            action = ResponseLedger.DROP;
+        }
+        if (action == ResponseLedger.FORWARD) {
+            run.add(client, buf, offset, available);
+            dropping = false;
+        } else {
+            flushRun();
+            dropping = available < length;
+        }
+        emitSynthetic(ledger);
+        if (type == READY_FOR_QUERY) {
+            session.onReadyForQuery(server, status);
+        }
+        return true;
+    }
+
+    @Override
+    public void onContinuation(ByteBuf buf, int offset, int length, int remaining) {
+        if (!dropping) {
+            run.add(client, buf, offset, length);
+        }
+    }
+
+    /** Answers, in order, the requests pgmux satisfied without the server (e.g. a cached Parse). */
+    void emitSynthetic(ResponseLedger ledger) {
+        byte t;
+        while ((t = ledger.pollSynthetic()) != 0) {
+            flushRun();
+            if (!session.isClosed()) {
+                client.write(BackendMessages.empty(client.alloc(), t), client.voidPromise());
+                session.clientWritten();
+            }
+        }
+    }
+}

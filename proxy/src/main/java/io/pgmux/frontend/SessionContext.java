@@ -1,0 +1,30 @@
+package io.pgmux.frontend;
+
+import io.pgmux.backend.ServerConnector;
+import io.pgmux.config.ProxyConfig;
+import io.pgmux.config.UserConfig;
+import io.pgmux.pool.Pool;
+import io.pgmux.protocol.PgException;
+
+/** What client sessions need from the running proxy. Implemented by the server package. */
+public interface SessionContext {
+
+    /** The configuration in force now (a reload swaps it). */
+    ProxyConfig config();
+
+    /**
+     * The pool a client of {@code database} logged in as {@code user} is served by.
+     *
+     * @throws PgException 3D000 when the database is not configured
+     */
+    Pool pool(String database, UserConfig user);
+
+    CancelRegistry cancels();
+
+    ClientRegistry clients();
+
+    ServerConnector connector();
+
+    /** True once shutdown began: new logins are refused. */
+    boolean shuttingDown();
+}

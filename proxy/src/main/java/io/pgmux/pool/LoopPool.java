@@ -1,0 +1,268 @@
+package io.pgmux.pool;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.pgmux.backend.ServerConnection;
+import io.pgmux.backend.ServerLoginException;
+import io.pgmux.protocol.PgError;
+import io.pgmux.protocol.SqlState;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * One event loop's share of a {@link Pool}: its idle connections (reused last-in first-out, so a
+ * few hot connections serve most work, as PgBouncer does) and its waiting clients (first-in
+ * first-out). Everything here runs on {@link #loop()}; other loops only read the volatile counts.
+ */
+final class LoopPool {
+    private static final Logger LOG = Logger.getLogger(LoopPool.class.getName());
+    private static final long RETRY_DELAY_MS = 1000;
+
+    private final Pool pool;
+    private final EventLoop loop;
+    private final int index;
+    private final ArrayDeque<ServerConnection> idle = new ArrayDeque<>();
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private int connecting;
+    private volatile int idleCount;
+    private volatile int activeCount;
+    private volatile int waitingCount;
+    /** Waiters outnumber the connections being opened for them and the pool is at its size. */
+    private volatile boolean starving;
+    private boolean retryScheduled;
+
+    LoopPool(Pool pool, EventLoop loop, int index) {
+        this.pool = pool;
+        this.loop = loop;
+        this.index = index;
+    }
+
+    void acquire(PoolClient client) {
+        ServerConnection c;
+        while ((c = idle.pollFirst()) != null) {
+            idleCount = idle.size();
+            if (c.isReusable() && !expired(c, System.nanoTime())) {
+                lease(c, client);
+                return;
+            }
+            c.close();
+        }
+        Waiter w = new Waiter(client);
+        waiters.addLast(w);
+        waitingCount = waiters.size();
+        pool.stats().waits.increment();
+        Duration timeout = pool.settings().queryWaitTimeout();
+        if (!timeout.isZero()) {
+            w.timer = loop.schedule(() -> timedOut(w), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        grow();
+    }
+
+    /** Opens connections for waiters that no opening connection will serve, within the pool size. */
+    void grow() {
+        while (connecting < waiters.size() && pool.tryReserve()) {
+            open();
+        }
+        starving = connecting < waiters.size();
+        if (starving) {
+            pool.rebalance(this);
+        }
+    }
+
+    private void open() {
+        connecting++;
+        PoolSettings s = pool.settings();
+        pool.connector().connect(loop, pool.target(), s.connectTimeout()).addListener((Future<ServerConnection> f) -> {
+            connecting--;
+            if (f.isSuccess()) {
+                opened(f.getNow());
+            } else {
+                pool.unreserve();
+                failed(((ServerLoginException) f.cause()).error());
+            }
+        });
+    }
+
+    private void opened(ServerConnection c) {
+        pool.stats().serverConnectionsOpened.increment();
+        c.owner(this);
+        c.transition(ServerConnection.State.IDLE);
+        pool.recordWelcome(c);
+        // every connection frees its slot exactly once, whatever closes it
+        c.channel().closeFuture().addListener(f -> closed(c));
+        offer(c);
+    }
+
+    private void failed(PgError error) {
+        pool.stats().connectFailures.increment();
+        LOG.warning(() -> pool + ": " + error.message());
+        if (connecting == 0 && activeCount == 0 && idle.isEmpty() && pool.reservedConnections() == 0) {
+            // nothing that could come back to these clients: tell them now instead of at the wait timeout
+            failAll(error);
+        } else if (!retryScheduled) {
+            retryScheduled = true;
+            loop.schedule(() -> {
+                retryScheduled = false;
+                grow();
+            }, RETRY_DELAY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void failAll(PgError error) {
+        Waiter w;
+        while ((w = waiters.pollFirst()) != null) {
+            if (w.finish()) {
+                w.client.onAcquireFailed(error);
+            }
+        }
+        waitingCount = 0;
+        starving = false;
+    }
+
+    private void timedOut(Waiter w) {
+        if (w.finish()) {
+            waiters.remove(w);
+            waitingCount = waiters.size();
+            pool.stats().waitTimeouts.increment();
+            w.client.onAcquireFailed(PgError.fatal(SqlState.PROTOCOL_VIOLATION, "query_wait_timeout")
+                    .withDetail("no server connection to " + pool.key() + " became free within "
+                            + pool.settings().queryWaitTimeout().toMillis() + " ms"));
+            starving = connecting < waiters.size() && starving;
+        }
+    }
+
+    /** A connection is free: the oldest waiter gets it, else it idles (or goes to a starved loop). */
+    private void offer(ServerConnection c) {
+        Waiter w;
+        while ((w = waiters.pollFirst()) != null) {
+            if (w.finish()) {
+                waitingCount = waiters.size();
+                pool.stats().waitNanos.add(System.nanoTime() - w.sinceNanos);
+                lease(c, w.client);
+                starving = starving && connecting < waiters.size();
+                return;
+            }
+        }
+        waitingCount = 0;
+        starving = false;
+        if (pool.anotherPartitionStarving(this)) {
+            c.close(); // its slot is reopened on the starved loop
+            return;
+        }
+        idle.addFirst(c);
+        idleCount = idle.size();
+    }
+
+    private void lease(ServerConnection c, PoolClient client) {
+        activeCount++;
+        c.transition(ServerConnection.State.ACTIVE);
+        client.onServerAcquired(c);
+    }
+
+    void release(ServerConnection c) {
+        activeCount--;
+        c.attach(null);
+        if (c.state() == ServerConnection.State.CLOSED) {
+            return;
+        }
+        c.transition(ServerConnection.State.IDLE);
+        if (!c.isReusable() || expired(c, System.nanoTime())) {
+            c.close();
+            return;
+        }
+        if (!c.channel().config().isAutoRead()) {
+            c.channel().config().setAutoRead(true);
+        }
+        offer(c);
+    }
+
+    private void closed(ServerConnection c) {
+        if (idle.remove(c)) {
+            idleCount = idle.size();
+        }
+        pool.unreserve();
+    }
+
+    /** Another loop is starved: give up one idle connection (the least recently used). */
+    void donateIdle() {
+        if (!idle.isEmpty() && pool.anotherPartitionStarving(this)) {
+            ServerConnection c = idle.pollLast();
+            idleCount = idle.size();
+            c.close();
+        }
+    }
+
+    void closeAllIdle() {
+        ServerConnection c;
+        while ((c = idle.pollFirst()) != null) {
+            c.close();
+        }
+        idleCount = 0;
+    }
+
+
+    private boolean expired(ServerConnection c, long now) {
+        Duration life = pool.settings().maxLifetime();
+        return !life.isZero() && now - c.createdNanos() > life.toNanos();
+    }
+
+    // --- janitor: once a second on this loop ---
+
+    void startJanitor() {
+        loop.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void maintain() {
+        PoolSettings s = pool.settings();
+        long now = System.nanoTime();
+        int keep = minIdleShare(s.minIdle());
+        Iterator<ServerConnection> it = idle.descendingIterator(); // oldest-used first
+        while (it.hasNext()) {
+            ServerConnection c = it.next();
+            boolean idleTooLong = !s.idleTimeout().isZero() && now - c.lastUsedNanos() > s.idleTimeout().toNanos()
+                    && idle.size() > keep;
+            if (idleTooLong || expired(c, now) || !c.isReusable()) {
+                it.remove();
+                c.close();
+            }
+        }
+        idleCount = idle.size();
+        while (idle.size() + connecting < keep && waiters.isEmpty() && pool.tryReserve()) {
+            open();
+        }
+    }
+
+    /** This partition's part of min_idle, spread evenly over the loops. */
+    private int minIdleShare(int minIdle) {
+        int n = pool.partitionCount();
+        return minIdle / n + (index < minIdle % n ? 1 : 0);
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    boolean isStarving() {
+        return starving;
+    }
+
+    int idleCount() {
+        return idleCount;
+    }
+
+    int activeCount() {
+        return activeCount;
+    }
+
+    int waitingCount() {
+        return waitingCount;
+    }
+
+    int connectingCount() {
+        return connecting;
+    }
+}

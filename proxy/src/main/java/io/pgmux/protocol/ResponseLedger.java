@@ -1,0 +1,248 @@
+package io.pgmux.protocol;
+
+import java.util.function.Consumer;
+
+import static io.pgmux.protocol.MessageTypes.*;
+
+/**
+ * What a server connection still owes, in order: one entry per request that gets a response.
+ *
+ * <p>Requests are the client's forwarded messages and the proxy's own injected ones (a parameter
+ * sync, a re-Parse of a prepared statement). Each server message is matched against the head entry
+ * to decide whether the client sees it and when the entry is done. Entries the proxy answers itself
+ * ({@link #addSynthetic}) are handed back through {@link #pollSynthetic()} as soon as they reach the
+ * head, which is exactly where the server would have answered them.
+ *
+ * <p>It implements the extended protocol's error rule: after an ErrorResponse the server discards
+ * every message until the next Sync, so the entries in between are dropped, and requests added while
+ * the server is still discarding are never entered. A ring of bytes, so tracking allocates nothing.
+ */
+public final class ResponseLedger {
+    // request kinds
+    public static final byte PARSE = 1;
+    public static final byte BIND = 2;
+    public static final byte DESCRIBE_STATEMENT = 3;
+    public static final byte DESCRIBE_PORTAL = 4;
+    public static final byte EXECUTE = 5;
+    public static final byte CLOSE = 6;
+    public static final byte SYNC = 7;
+    public static final byte QUERY = 8;
+    public static final byte FUNCTION_CALL = 9;
+
+    private static final byte KIND = 0x0f;
+    /** The server answers but the client did not ask: its responses are dropped (errors still shown). */
+    private static final byte SWALLOW = 0x20;
+    /** The server does not answer; the proxy answers with the stored message type when it is due. */
+    private static final byte SYNTHETIC = 0x40;
+
+    /** What to do with a server message. */
+    public static final int FORWARD = 0;
+    public static final int DROP = 1;
+    /** An ErrorResponse to a swallowed simple query: the caller decides (the client never asked). */
+    public static final int SWALLOWED_ERROR = 2;
+
+    private byte[] codes = new byte[16];
+    private Object[] payloads = new Object[16];
+    private int head;
+    private int size;
+    private int pendingReadyForQuery;
+    private boolean discardingUntilSync;
+    private final Consumer<Object> onDropped;
+
+    /** @param onDropped told of the payload of every entry dropped because of an error (to undo its effect) */
+    public ResponseLedger(Consumer<Object> onDropped) {
+        this.onDropped = onDropped;
+    }
+
+    public ResponseLedger() {
+        this(p -> { });
+    }
+
+    /** Enters a forwarded client request. Returns false when the server will discard it (no entry made). */
+    public boolean add(byte kind) {
+        return push(kind, null);
+    }
+
+    /**
+     * Enters a forwarded client request with an undo action: if the request fails, or is discarded
+     * behind an earlier failure, {@code undo} goes to the ledger's onDropped consumer.
+     */
+    public boolean add(byte kind, Object undo) {
+        return push(kind, undo);
+    }
+
+    /** Enters a request the proxy injected; its responses are dropped. {@code undo} as for {@link #add(byte, Object)}. */
+    public boolean addSwallowed(byte kind, Object undo) {
+        return push((byte) (kind | SWALLOW), undo);
+    }
+
+    /** Enters a request the proxy answers itself with a bodiless message of {@code responseType}. */
+    public boolean addSynthetic(byte kind, byte responseType) {
+        return push((byte) (kind | SYNTHETIC), responseType);
+    }
+
+    private boolean push(byte code, Object payload) {
+        byte kind = (byte) (code & KIND);
+        boolean ends = endsWithReadyForQuery(kind);
+        if (discardingUntilSync && kind != SYNC) {
+            if (payload != null && (code & SYNTHETIC) == 0) {
+                onDropped.accept(payload);
+            }
+            return false;
+        }
+        if (kind == SYNC) {
+            discardingUntilSync = false;
+        }
+        if (size == codes.length) {
+            grow();
+        }
+        int at = (head + size) & (codes.length - 1);
+        codes[at] = code;
+        payloads[at] = payload;
+        size++;
+        if (ends) {
+            pendingReadyForQuery++;
+        }
+        return true;
+    }
+
+    private static boolean endsWithReadyForQuery(byte kind) {
+        return kind == SYNC || kind == QUERY || kind == FUNCTION_CALL;
+    }
+
+    private void grow() {
+        byte[] c = new byte[codes.length * 2];
+        Object[] p = new Object[codes.length * 2];
+        for (int i = 0; i < size; i++) {
+            c[i] = codes[(head + i) & (codes.length - 1)];
+            p[i] = payloads[(head + i) & (codes.length - 1)];
+        }
+        codes = c;
+        payloads = p;
+        head = 0;
+    }
+
+    /**
+     * If the head entry is one the proxy answers itself, removes it and returns the type of the
+     * bodiless message to send to the client; otherwise 0. Call until it returns 0 after every
+     * add and every server message.
+     */
+    public byte pollSynthetic() {
+        if (size == 0 || (codes[head] & SYNTHETIC) == 0) {
+            return 0;
+        }
+        byte type = (Byte) payloads[head];
+        pop();
+        return type;
+    }
+
+    /** Matches a server message against the head entry; returns {@link #FORWARD}, {@link #DROP} or {@link #SWALLOWED_ERROR}. */
+    public int onServerMessage(byte type) {
+        if (size == 0) {
+            return FORWARD; // asynchronous (NOTICE, NOTIFY, ParameterStatus) or unexpected: the client decides
+        }
+        byte code = codes[head];
+        byte kind = (byte) (code & KIND);
+        boolean swallowed = (code & SWALLOW) != 0;
+        switch (type) {
+            case NOTIFICATION_RESPONSE:
+                return FORWARD;
+            case ERROR_RESPONSE:
+                return onError(kind, swallowed);
+            case READY_FOR_QUERY:
+                return onReadyForQuery();
+            case PARSE_COMPLETE:
+                return completeIf(kind == PARSE, swallowed);
+            case BIND_COMPLETE:
+                return completeIf(kind == BIND, swallowed);
+            case CLOSE_COMPLETE:
+                return completeIf(kind == CLOSE, swallowed);
+            case ROW_DESCRIPTION:
+            case NO_DATA:
+                return completeIf(kind == DESCRIBE_STATEMENT || kind == DESCRIBE_PORTAL, swallowed);
+            case COMMAND_COMPLETE:
+            case PORTAL_SUSPENDED:
+            case EMPTY_QUERY_RESPONSE:
+                return completeIf(kind == EXECUTE, swallowed);
+            default:
+                return swallowed ? DROP : FORWARD;
+        }
+    }
+
+    private int completeIf(boolean completes, boolean swallowed) {
+        if (completes) {
+            pop();
+        }
+        return swallowed ? DROP : FORWARD;
+    }
+
+    private int onError(byte kind, boolean swallowed) {
+        if (endsWithReadyForQuery(kind)) {
+            // simple query, function call or an error at Sync: ReadyForQuery still follows
+            return swallowed ? SWALLOWED_ERROR : FORWARD;
+        }
+        // extended protocol: this request failed and the server now skips to the next Sync
+        popUndoing();
+        while (size > 0 && (codes[head] & KIND) != SYNC) {
+            popUndoing();
+        }
+        if (size == 0) {
+            discardingUntilSync = true;
+        }
+        return FORWARD;
+    }
+
+    private int onReadyForQuery() {
+        // the head must end with ReadyForQuery; anything before it was lost track of (never expected)
+        while (size > 0 && !endsWithReadyForQuery((byte) (codes[head] & KIND))) {
+            pop();
+        }
+        if (size == 0) {
+            return FORWARD;
+        }
+        boolean swallowed = (codes[head] & SWALLOW) != 0;
+        pop();
+        pendingReadyForQuery--;
+        return swallowed ? DROP : FORWARD;
+    }
+
+    private void popUndoing() {
+        Object payload = payloads[head];
+        boolean undo = payload != null && (codes[head] & SYNTHETIC) == 0;
+        pop();
+        if (undo) {
+            onDropped.accept(payload);
+        }
+    }
+
+    private void pop() {
+        payloads[head] = null;
+        head = (head + 1) & (codes.length - 1);
+        size--;
+    }
+
+    /** True when the server owes nothing: together with status 'I' the connection may be released. */
+    public boolean isEmpty() {
+        return size == 0 && !discardingUntilSync;
+    }
+
+    /** ReadyForQuery messages still owed. */
+    public int pendingReadyForQuery() {
+        return pendingReadyForQuery;
+    }
+
+    /** True while the head entry's responses are being dropped. */
+    public boolean headSwallowed() {
+        return size > 0 && (codes[head] & SWALLOW) != 0;
+    }
+
+    /** Forgets everything, e.g. when the server connection is gone. */
+    public void clear() {
+        while (size > 0) {
+            pop();
+        }
+        head = 0;
+        pendingReadyForQuery = 0;
+        discardingUntilSync = false;
+    }
+}

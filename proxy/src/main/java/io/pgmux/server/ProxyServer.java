@@ -1,0 +1,205 @@
+package io.pgmux.server;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.pgmux.backend.ServerConnector;
+import io.pgmux.backend.ServerTarget;
+import io.pgmux.config.BackendUrl;
+import io.pgmux.config.DatabaseConfig;
+import io.pgmux.config.ProxyConfig;
+import io.pgmux.config.Secret;
+import io.pgmux.config.UserConfig;
+import io.pgmux.frontend.CancelRegistry;
+import io.pgmux.frontend.ClientRegistry;
+import io.pgmux.frontend.ClientSession;
+import io.pgmux.frontend.LoginHandler;
+import io.pgmux.frontend.SessionContext;
+import io.pgmux.pool.LoopIndex;
+import io.pgmux.pool.Pool;
+import io.pgmux.pool.PoolKey;
+import io.pgmux.protocol.PgError;
+import io.pgmux.protocol.PgException;
+import io.pgmux.protocol.SqlState;
+import io.pgmux.protocol.StartupPacketDecoder;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The running proxy: event loops, the client listener, the pools, and what sessions need from them.
+ * Pools are created on first use, one per (database, server user).
+ */
+public final class ProxyServer implements SessionContext {
+    private static final Logger LOG = Logger.getLogger(ProxyServer.class.getName());
+
+    private final Transport transport = Transport.best();
+    private final ConcurrentHashMap<PoolKey, Pool> pools = new ConcurrentHashMap<>();
+    private final CancelRegistry cancels = new CancelRegistry();
+    private final ClientRegistry clients = new ClientRegistry();
+    private volatile ProxyConfig config;
+    private volatile boolean shuttingDown;
+    private EventLoopGroup acceptor;
+    private EventLoopGroup workers;
+    private LoopIndex loops;
+    private ServerConnector connector;
+    private Channel listener;
+
+    public ProxyServer(ProxyConfig config) {
+        this.config = config;
+    }
+
+    /** Starts the event loops and the client listener; returns the address it listens on. */
+    public InetSocketAddress start() throws InterruptedException {
+        int threads = config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
+        acceptor = transport.newGroup(1, new DefaultThreadFactory("pgmux-accept", true));
+        workers = transport.newGroup(threads, new DefaultThreadFactory("pgmux-loop", true));
+        loops = new LoopIndex(workers);
+        connector = new ServerConnector(new Bootstrap()
+                .channel(transport.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024)));
+        ServerBootstrap b = new ServerBootstrap()
+                .group(acceptor, workers)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast("startup", new StartupPacketDecoder());
+                        ch.pipeline().addLast("login", new LoginHandler(ProxyServer.this));
+                    }
+                });
+        listener = b.bind(config.listen().host(), config.listen().port()).sync().channel();
+        InetSocketAddress address = (InetSocketAddress) listener.localAddress();
+        LOG.info(() -> "pgmux listening on " + address + " (" + transport.name() + ", " + threads + " event loops, "
+                + config.databases().size() + " databases)");
+        CapacityCheck.run(this);
+        return address;
+    }
+
+    @Override
+    public Pool pool(String database, UserConfig user) {
+        DatabaseConfig db = config.database(database).orElseThrow(() -> new PgException(
+                PgError.fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + database + "\" does not exist")));
+        ServerTarget target = target(db, user, config.users());
+        return pools.computeIfAbsent(new PoolKey(database, target.user()), key -> {
+            Pool pool = new Pool(key, target, PoolSettingsFactory.from(db.pool(), config.limits()), connector, loops);
+            pool.start();
+            LOG.info(() -> "pool " + key + " -> " + target.address() + "/" + target.database());
+            return pool;
+        });
+    }
+
+    /**
+     * Server credentials: a user in the backend URL is forced for every client of the database (one
+     * pool); without one, each client's own name and plain password from the config are used.
+     */
+    static ServerTarget target(DatabaseConfig db, UserConfig user, java.util.List<UserConfig> users) {
+        BackendUrl url = db.primary();
+        if (url.user() != null) {
+            String password = url.password();
+            if (password == null && users != null) {
+                // a URL user without a password takes that user's plain password from users:
+                password = users.stream().filter(u -> u.name().equals(url.user())).findFirst()
+                        .flatMap(UserConfig::plainPassword).orElse(null);
+            }
+            return new ServerTarget(url.host(), url.port(), url.database(), url.user(), password);
+        }
+        Secret secret = user.password();
+        String password = secret != null && secret.kind() == Secret.Kind.PLAIN ? secret.value() : null;
+        return new ServerTarget(url.host(), url.port(), url.database(), user.name(), password);
+    }
+
+    /**
+     * Graceful shutdown: refuse new clients, let each client finish its transaction and close it at
+     * the boundary, and after {@code timeout} close whatever is left.
+     */
+    public void shutdown(Duration timeout) {
+        if (shuttingDown) {
+            return;
+        }
+        shuttingDown = true;
+        LOG.info(() -> "shutting down: " + clients.connectionCount() + " clients, waiting up to " + timeout.toSeconds() + "s");
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        for (ClientSession s : clients.sessions()) {
+            s.eventLoop().execute(s::drain);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (clients.connectionCount() > 0 && System.nanoTime() < deadline) {
+            sleep(50);
+        }
+        for (ClientSession s : clients.sessions()) {
+            s.clientChannel().close();
+        }
+        pools.values().forEach(Pool::closeIdle);
+        sleep(100);
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        LOG.info("pgmux stopped");
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public ProxyConfig config() {
+        return config;
+    }
+
+    @Override
+    public CancelRegistry cancels() {
+        return cancels;
+    }
+
+    @Override
+    public ClientRegistry clients() {
+        return clients;
+    }
+
+    @Override
+    public ServerConnector connector() {
+        return connector;
+    }
+
+    @Override
+    public boolean shuttingDown() {
+        return shuttingDown;
+    }
+
+    public Collection<Pool> pools() {
+        return Collections.unmodifiableCollection(pools.values());
+    }
+
+    LoopIndex loops() {
+        return loops;
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+}

@@ -25,13 +25,14 @@ final class ConfigMapper {
             "max_message_size", "auth_timeout", "max_client_prepared_statements");
     static final List<String> LOG_KEYS = List.of("level", "format");
     static final List<String> USER_KEYS = List.of("name", "password", "auth");
-    static final List<String> DATABASE_KEYS = List.of("pool", "primary", "replicas");
+    static final List<String> DATABASE_KEYS = List.of("pool", "primary", "replicas", "on_session_state");
     static final List<String> POOL_KEYS = List.of("mode", "size", "min_idle", "max_lifetime", "idle_timeout",
             "connect_timeout", "server_reset_query", "max_prepared_statements", "track_extra_parameters");
 
     private static final List<String> POOL_MODES = List.of("session", "transaction", "statement");
     private static final List<String> LOG_FORMATS = List.of("text", "json");
     private static final List<String> AUTH_METHODS = List.of("scram-sha-256", "md5", "password", "trust");
+    private static final List<String> SESSION_STATE_POLICIES = List.of("pin", "error", "ignore");
     private static final Set<String> DISABLED = Set.of("", "off", "false");
 
     /** The mapped configuration plus the merged {@code pool_defaults}, which the validator checks too. */
@@ -137,7 +138,9 @@ final class ConfigMapper {
                 List<BackendUrl> replicas = db.get("replicas").flatMap(YamlNode::asList)
                         .map(items -> items.stream().flatMap(i -> i.as(url).stream()).toList())
                         .orElse(List.of());
-                primary.ifPresent(p -> databases.put(name, new DatabaseConfig(name, pool, p, replicas)));
+                SessionStatePolicy onSessionState = db.choice("on_session_state", SESSION_STATE_POLICIES,
+                        SessionStatePolicy::fromConfigName, DatabaseConfig.DEFAULT_ON_SESSION_STATE);
+                primary.ifPresent(p -> databases.put(name, new DatabaseConfig(name, pool, p, replicas, onSessionState)));
             });
         }
         return databases;

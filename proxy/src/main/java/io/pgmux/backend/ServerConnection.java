@@ -30,6 +30,7 @@ public final class ServerConnection {
     private final Map<String, String> reported = new HashMap<>();
     /** Values of unreported parameters pgmux set on this connection for some client. */
     private final Map<String, String> overrides = new HashMap<>();
+    private final ServerStatements statements = new ServerStatements();
     private final long createdNanos = System.nanoTime();
     private State state = State.CONNECTING;
     private int backendPid;
@@ -136,6 +137,11 @@ public final class ServerConnection {
 
     public Map<String, String> parameterOverrides() {
         return overrides;
+    }
+
+    /** Prepared statements on this connection (transaction-mode statement handling). */
+    public ServerStatements statements() {
+        return statements;
     }
 
     public State state() {

@@ -16,8 +16,15 @@ import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.ReadyForQuery;
 import io.pgmux.protocol.ResponseLedger;
 import io.pgmux.protocol.SqlState;
+import io.pgmux.protocol.SyntheticResponse;
+import io.pgmux.config.SessionStatePolicy;
+import io.pgmux.pool.PoolSettings;
+import io.pgmux.routing.PinReason;
+import io.pgmux.routing.SessionEffect;
+import io.pgmux.routing.SessionStateClassifier;
 
 import java.util.ArrayDeque;
+import java.util.EnumSet;
 import java.util.logging.Logger;
 
 /**
@@ -30,6 +37,14 @@ import java.util.logging.Logger;
  */
 public final class ClientSession implements ServerListener, PoolClient {
     private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
+
+    /** What PostgreSQL answers to DEALLOCATE: CommandComplete then ReadyForQuery. */
+    private static final SyntheticResponse DEALLOCATE_ANSWER = (alloc, status) -> {
+        io.netty.buffer.ByteBuf out = alloc.buffer(24);
+        BackendMessages.writeCommandComplete(out, "DEALLOCATE");
+        out.writeByte(io.pgmux.protocol.MessageTypes.READY_FOR_QUERY).writeInt(5).writeByte(status);
+        return out;
+    };
 
     /**
      * IDLE: no server (transaction mode between transactions). WAITING: asked the pool, input held.
@@ -52,6 +67,14 @@ public final class ClientSession implements ServerListener, PoolClient {
     private final RequestForwarder requests;
     private final ResponseForwarder responses;
     private final ServerCleanup cleanup = new ServerCleanup(this);
+    /** Named-statement handling; null in session mode or with max_prepared_statements 0. */
+    private final StatementRewriter rewriter;
+    /** Session-state detection; null in session mode or with on_session_state: ignore. */
+    private final SessionStateClassifier classifier;
+    private final EnumSet<PinReason> pins = EnumSet.noneOf(PinReason.class);
+    private volatile String pinnedBy = "";
+    /** A DISCARD ALL or DEALLOCATE ALL is on its way: read CommandComplete tags until ReadyForQuery. */
+    private boolean watchTags;
     private final ArrayDeque<ByteBuf> pendingInput = new ArrayDeque<>();
     private volatile State state = State.IDLE;
     private ServerConnection server;
@@ -76,6 +99,11 @@ public final class ClientSession implements ServerListener, PoolClient {
         this.database = database;
         this.requests = new RequestForwarder(this, context.config().limits().maxMessageSize());
         this.responses = new ResponseForwarder(this, client);
+        PoolSettings settings = pool.settings();
+        this.rewriter = settings.multiplexed() && settings.maxPreparedStatements() > 0
+                ? new StatementRewriter(this, settings.maxClientPreparedStatements()) : null;
+        this.classifier = settings.multiplexed() && settings.onSessionState() != SessionStatePolicy.IGNORE
+                ? new SessionStateClassifier(settings.trackedParameters()) : null;
     }
 
     void start() {
@@ -117,6 +145,7 @@ public final class ClientSession implements ServerListener, PoolClient {
             serverWritten = false;
             server.flush();
         }
+        flushClient(); // answers pgmux gave itself (ParseComplete, ReadyForQuery without a server)
     }
 
     void onClientWritabilityChanged(boolean writable) {
@@ -139,7 +168,7 @@ public final class ClientSession implements ServerListener, PoolClient {
             b.release();
         }
         if (server != null) {
-            cleanup.start(server, requests.inMessage(), mode() == PoolMode.SESSION);
+            cleanup.start(server, requests.inMessage(), mode() == PoolMode.SESSION || !pins.isEmpty());
         }
         requests.release();
     }
@@ -288,7 +317,8 @@ public final class ClientSession implements ServerListener, PoolClient {
                     "transaction blocks not allowed in statement pooling mode"));
             return;
         }
-        if (status == ReadyForQuery.IDLE && mode != PoolMode.SESSION) {
+        watchTags = false;
+        if (status == ReadyForQuery.IDLE && mode != PoolMode.SESSION && pins.isEmpty()) {
             releaseAfterRead = true;
         }
         if (status == ReadyForQuery.IDLE && draining) {
@@ -312,6 +342,117 @@ public final class ClientSession implements ServerListener, PoolClient {
         if (server != null) {
             server.markUnusable();
         }
+    }
+
+    // ---------------------------------------------------------------- SQL the session looks at
+
+    boolean inspectsSql() {
+        return rewriter != null || classifier != null;
+    }
+
+    StatementRewriter rewriter() {
+        return rewriter;
+    }
+
+    /** A simple query on its way to {@code server}. Returns true when pgmux answered or refused it instead. */
+    boolean onQuerySql(ServerConnection server, String sql, ServerWriter out) {
+        if (rewriter != null) {
+            if (rewriter.deallocate(sql)) {
+                server.ledger().addSynthetic(ResponseLedger.QUERY, DEALLOCATE_ANSWER);
+                emitSynthetic(server);
+                return true;
+            }
+            String head = sql.stripLeading();
+            if (head.regionMatches(true, 0, "discard", 0, 7) || head.regionMatches(true, 0, "deallocate", 0, 10)) {
+                watchTags = true;
+            }
+        }
+        return checkSessionState(server, sql, out);
+    }
+
+    /** The query of a Parse on its way to {@code server}; true when refused. */
+    boolean onParseSql(ServerConnection server, String sql, ServerWriter out) {
+        return checkSessionState(server, sql, out);
+    }
+
+    /**
+     * Writes a bodiless answer pgmux gives without a server (ParseComplete, CloseComplete) or, for
+     * {@code READY_FOR_QUERY}, ReadyForQuery 'I'. Returns false for type 0 (nothing answered).
+     */
+    boolean answerLocally(byte type) {
+        if (type == 0) {
+            return false;
+        }
+        io.netty.buffer.ByteBuf msg = type == io.pgmux.protocol.MessageTypes.READY_FOR_QUERY
+                ? BackendMessages.readyForQuery(client.alloc(), ReadyForQuery.IDLE)
+                : BackendMessages.empty(client.alloc(), type);
+        client.write(msg, client.voidPromise());
+        clientWritten();
+        return true;
+    }
+
+    /** True when this SQL would create or clear session state: it must then run on a server. */
+    boolean inspectsSessionState(String sql) {
+        return classifier != null && !classifier.classify(sql).isNone();
+    }
+
+    /** With no server: a DEALLOCATE of the client's own statement needs none. */
+    boolean answerDeallocateLocally(String sql) {
+        if (!rewriter.deallocate(sql)) {
+            return false;
+        }
+        client.write(DEALLOCATE_ANSWER.render(client.alloc(), ReadyForQuery.IDLE), client.voidPromise());
+        clientWritten();
+        return true;
+    }
+
+    private boolean checkSessionState(ServerConnection server, String sql, ServerWriter out) {
+        if (classifier == null) {
+            return false;
+        }
+        SessionEffect effect = classifier.classify(sql);
+        if (effect.isNone()) {
+            return false;
+        }
+        if (!effect.adds().isEmpty() && pool.settings().onSessionState() == SessionStatePolicy.ERROR) {
+            ErrorInjection.inject(server, out, PgError.error(SqlState.FEATURE_NOT_SUPPORTED,
+                    effect.statement() + " creates session state, which transaction pooling does not keep"
+                            + " (on_session_state: error)")
+                    .withHint("use a session-mode database for this client, or on_session_state: pin"));
+            return true;
+        }
+        pins.removeAll(effect.clears());
+        if (pins.isEmpty()) {
+            pinnedBy = "";
+        }
+        if (!effect.adds().isEmpty()) {
+            if (pins.isEmpty()) {
+                pinnedBy = effect.statement();
+                LOG.fine(() -> this + " pinned to its server connection by " + effect.statement());
+            }
+            pins.addAll(effect.adds());
+        }
+        return false;
+    }
+
+    boolean watchingCommandTags() {
+        return watchTags;
+    }
+
+    /** CommandComplete with {@code tag} while watching: after DISCARD ALL the server holds no statements. */
+    void onCommandTag(ServerConnection server, String tag) {
+        if (rewriter != null && DeallocateCommand.dropsAll(tag)) {
+            rewriter.onServerDiscarded(server);
+        }
+    }
+
+    void emitSynthetic(ServerConnection server) {
+        responses.emitSynthetic(server);
+    }
+
+    /** Why the session is pinned (empty when it is not), for the admin console. */
+    public String pinnedBy() {
+        return pinnedBy;
     }
 
     // ---------------------------------------------------------------- admin and lifecycle

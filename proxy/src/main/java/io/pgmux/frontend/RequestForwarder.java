@@ -6,6 +6,9 @@ import io.pgmux.backend.ServerConnection;
 import io.pgmux.protocol.MessageFramer;
 import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.ResponseLedger;
+import io.pgmux.protocol.Wire;
+
+import java.nio.charset.StandardCharsets;
 
 import static io.pgmux.protocol.MessageTypes.*;
 
@@ -13,9 +16,10 @@ import static io.pgmux.protocol.MessageTypes.*;
  * The client-to-server direction of a session: frames the client's messages, enters each request
  * in the server's {@link ResponseLedger}, and forwards them as retained slices. With no server
  * attached it stops at the first message that needs one, so the session can acquire a server and
- * feed the rest again.
+ * feed the rest again. In transaction mode it hands named-statement messages to the
+ * {@link StatementRewriter} and SQL to the session's session-state check first.
  */
-final class RequestForwarder implements MessageFramer.Listener {
+final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
     private final ClientSession session;
     private final MessageFramer framer;
     private final RunWriter run = new RunWriter();
@@ -44,6 +48,18 @@ final class RequestForwarder implements MessageFramer.Listener {
     }
 
     @Override
+    public void write(ByteBuf message) {
+        flushRun();
+        target.write(message, target.voidPromise());
+        session.serverWritten();
+    }
+
+    @Override
+    public void forward(ByteBuf buf, int offset, int length) {
+        run.add(target, buf, offset, length);
+    }
+
+    @Override
     public boolean needsWhole(byte type) {
         return type != COPY_DATA; // COPY data streams through; everything else is small enough to look at
     }
@@ -55,36 +71,98 @@ final class RequestForwarder implements MessageFramer.Listener {
         }
         ServerConnection server = session.server();
         if (server == null) {
-            return switch (type) {
-                case TERMINATE -> {
-                    session.terminate();
-                    yield true;
-                }
-                // PostgreSQL ignores stray COPY messages outside COPY; so does pgmux without a server
-                case COPY_DATA, COPY_DONE, COPY_FAIL -> true;
-                default -> false;
-            };
+            return withoutServer(type, buf, offset, length);
         }
+        if (handled(server, type, buf, offset, length)) {
+            return true;
+        }
+        forward(buf, offset, available);
+        return true;
+    }
+
+    /**
+     * With no server attached (the client is between transactions): what can be answered without
+     * one is answered here; anything else stops framing so the session acquires a server. Answering
+     * a named Parse + Sync locally matters: a client preparing a statement must not wait for a
+     * server connection (pgbench -M prepared does it with a blocking call while its other
+     * connections hold servers, which would deadlock a small pool).
+     */
+    private boolean withoutServer(byte type, ByteBuf buf, int offset, int length) {
+        StatementRewriter rewriter = session.rewriter();
+        return switch (type) {
+            case TERMINATE -> {
+                session.terminate();
+                yield true;
+            }
+            // PostgreSQL ignores stray COPY messages outside COPY; so does pgmux without a server
+            case COPY_DATA, COPY_DONE, COPY_FAIL -> true;
+            case QUERY -> rewriter != null && session.answerDeallocateLocally(queryText(buf, offset, length));
+            case PARSE -> rewriter != null && !session.inspectsSessionState(parseText(buf, offset, length))
+                    && session.answerLocally(rewriter.parseWithoutServer(buf, offset, length) ? PARSE_COMPLETE : 0);
+            case CLOSE -> rewriter != null && length >= 7
+                    && session.answerLocally(rewriter.closeWithoutServer(buf, offset, length) ? CLOSE_COMPLETE : 0);
+            // idle between transactions: nothing is pending, so the answer to Sync is ReadyForQuery 'I'
+            case SYNC -> session.answerLocally(READY_FOR_QUERY);
+            case FLUSH -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Enters the request in the ledger, or lets the rewriter or the session-state check deal with it.
+     * Returns true when the message was consumed (written in another form, answered, or refused).
+     */
+    private boolean handled(ServerConnection server, byte type, ByteBuf buf, int offset, int length) {
         ResponseLedger ledger = server.ledger();
+        StatementRewriter rewriter = session.rewriter();
         switch (type) {
             case QUERY -> {
+                if (session.inspectsSql()) {
+                    String sql = queryText(buf, offset, length);
+                    if (session.onQuerySql(server, sql, this)) {
+                        return true;
+                    }
+                }
                 ledger.add(ResponseLedger.QUERY);
                 session.countQuery();
             }
-            case PARSE -> ledger.add(ResponseLedger.PARSE);
-            case BIND -> ledger.add(ResponseLedger.BIND);
+            case PARSE -> {
+                if (session.inspectsSql() && session.onParseSql(server, parseText(buf, offset, length), this)) {
+                    return true;
+                }
+                if (rewriter != null && rewriter.parse(server, buf, offset, length, this)) {
+                    return true;
+                }
+                ledger.add(ResponseLedger.PARSE);
+            }
+            case BIND -> {
+                if (rewriter != null && rewriter.bind(server, buf, offset, length, this)) {
+                    return true;
+                }
+                ledger.add(ResponseLedger.BIND);
+            }
             case DESCRIBE -> {
                 if (length < 7) {
                     throw ProtocolException.violation("invalid DESCRIBE message subtype");
                 }
-                byte what = buf.getByte(offset + 5);
-                ledger.add(what == 'S' ? ResponseLedger.DESCRIBE_STATEMENT : ResponseLedger.DESCRIBE_PORTAL);
+                if (rewriter != null && rewriter.describe(server, buf, offset, length, this)) {
+                    return true;
+                }
+                ledger.add(buf.getByte(offset + 5) == 'S' ? ResponseLedger.DESCRIBE_STATEMENT : ResponseLedger.DESCRIBE_PORTAL);
+            }
+            case CLOSE -> {
+                if (length < 7) {
+                    throw ProtocolException.violation("invalid CLOSE message subtype");
+                }
+                if (rewriter != null && rewriter.close(server, buf, offset, length)) {
+                    return true;
+                }
+                ledger.add(ResponseLedger.CLOSE);
             }
             case EXECUTE -> {
                 ledger.add(ResponseLedger.EXECUTE);
                 session.countQuery();
             }
-            case CLOSE -> ledger.add(ResponseLedger.CLOSE);
             case SYNC -> ledger.add(ResponseLedger.SYNC);
             case FUNCTION_CALL -> ledger.add(ResponseLedger.FUNCTION_CALL);
             case FLUSH, COPY_DATA, COPY_DONE, COPY_FAIL -> {
@@ -97,8 +175,22 @@ final class RequestForwarder implements MessageFramer.Listener {
             }
             default -> throw ProtocolException.violation("invalid frontend message type " + (type & 0xff));
         }
-        run.add(target, buf, offset, available);
-        return true;
+        return false;
+    }
+
+    /** The SQL of a Query message: {@code 'Q' len query\0}. */
+    private static String queryText(ByteBuf buf, int offset, int length) {
+        return Wire.readCString(buf, offset + HEADER_LENGTH, offset + length);
+    }
+
+    /** The SQL of a Parse message: {@code 'P' len name\0 query\0 ...}. */
+    private static String parseText(ByteBuf buf, int offset, int length) {
+        int end = offset + length;
+        int nameEnd = Wire.cStringEnd(buf, offset + HEADER_LENGTH, end);
+        if (nameEnd < 0) {
+            throw ProtocolException.violation("invalid string in message");
+        }
+        return Wire.readCString(buf, nameEnd + 1, end);
     }
 
     @Override
@@ -120,5 +212,10 @@ final class RequestForwarder implements MessageFramer.Listener {
 
     void release() {
         framer.release();
+        run.discard();
+    }
+
+    static String utf8(ByteBuf buf, int from, int to) {
+        return buf.toString(from, to - from, StandardCharsets.UTF_8);
     }
 }

@@ -10,6 +10,7 @@ import io.pgmux.protocol.ParameterStatus;
 import io.pgmux.protocol.PgError;
 import io.pgmux.protocol.ReadyForQuery;
 import io.pgmux.protocol.ResponseLedger;
+import io.pgmux.protocol.SyntheticResponse;
 
 import static io.pgmux.protocol.MessageTypes.*;
 
@@ -49,7 +50,8 @@ final class ResponseForwarder implements MessageFramer.Listener {
 
     @Override
     public boolean needsWhole(byte type) {
-        return type == READY_FOR_QUERY || type == ERROR_RESPONSE || type == PARAMETER_STATUS;
+        return type == READY_FOR_QUERY || type == ERROR_RESPONSE || type == PARAMETER_STATUS
+                || (type == COMMAND_COMPLETE && session.watchingCommandTags());
     }
 
     @Override
@@ -78,6 +80,11 @@ final class ResponseForwarder implements MessageFramer.Listener {
                     session.onServerFatal(error);
                 }
             }
+            case COMMAND_COMPLETE -> {
+                if (session.watchingCommandTags() && available == length) {
+                    session.onCommandTag(server, io.pgmux.protocol.Wire.readCString(buf, offset + 5, offset + length));
+                }
+            }
             default -> {
             }
         }
@@ -91,7 +98,7 @@ final class ResponseForwarder implements MessageFramer.Listener {
             flushRun();
             dropping = available < length;
         }
-        emitSynthetic(ledger);
+        emitSynthetic(server);
         if (type == READY_FOR_QUERY) {
             session.onReadyForQuery(server, status);
         }
@@ -106,14 +113,18 @@ final class ResponseForwarder implements MessageFramer.Listener {
     }
 
     /** Answers, in order, the requests pgmux satisfied without the server (e.g. a cached Parse). */
-    void emitSynthetic(ResponseLedger ledger) {
-        byte t;
-        while ((t = ledger.pollSynthetic()) != 0) {
+    void emitSynthetic(ServerConnection on) {
+        Object answer;
+        while ((answer = on.ledger().pollSynthetic()) != null) {
             flushRun();
-            if (!session.isClosed()) {
-                client.write(BackendMessages.empty(client.alloc(), t), client.voidPromise());
-                session.clientWritten();
+            if (session.isClosed()) {
+                continue;
             }
+            ByteBuf msg = answer instanceof Byte type
+                    ? BackendMessages.empty(client.alloc(), type)
+                    : ((SyntheticResponse) answer).render(client.alloc(), on.transactionStatus());
+            client.write(msg, client.voidPromise());
+            session.clientWritten();
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.pgmux.pool;
 
+import io.pgmux.config.SessionStatePolicy;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -17,10 +19,13 @@ import java.util.Objects;
  * @param serverResetQuery      run before reuse in session mode; empty = none
  * @param maxPreparedStatements per-server prepared statement cache size (transaction mode)
  * @param trackedParameters     parameters kept in sync across server switches
+ * @param onSessionState        what transaction mode does about session state
+ * @param maxClientPreparedStatements named statements one client may hold (transaction mode)
  */
 public record PoolSettings(PoolMode mode, int size, int minIdle, Duration maxLifetime, Duration idleTimeout,
                            Duration connectTimeout, Duration queryWaitTimeout, String serverResetQuery,
-                           int maxPreparedStatements, List<String> trackedParameters) {
+                           int maxPreparedStatements, List<String> trackedParameters,
+                           SessionStatePolicy onSessionState, int maxClientPreparedStatements) {
 
     /** The parameters PgBouncer tracks by default; DateStyle and friends are GUC_REPORT parameters. */
     public static final List<String> DEFAULT_TRACKED = List.of(
@@ -28,15 +33,21 @@ public record PoolSettings(PoolMode mode, int size, int minIdle, Duration maxLif
 
     public PoolSettings {
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(onSessionState, "onSessionState");
         trackedParameters = List.copyOf(trackedParameters);
         if (size < 1 || minIdle < 0 || minIdle > size) {
             throw new IllegalArgumentException("invalid pool size " + size + " / min_idle " + minIdle);
         }
     }
 
+    /** True when named statements are renamed per server and session state is watched (transaction and statement mode). */
+    public boolean multiplexed() {
+        return mode != PoolMode.SESSION;
+    }
+
     /** Defaults as documented in docs/configuration.md, for tests and tools. */
     public static PoolSettings defaults(PoolMode mode, int size) {
         return new PoolSettings(mode, size, 0, Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofSeconds(5),
-                Duration.ofSeconds(120), "DISCARD ALL", 200, DEFAULT_TRACKED);
+                Duration.ofSeconds(120), "DISCARD ALL", 200, DEFAULT_TRACKED, SessionStatePolicy.PIN, 10_000);
     }
 }

@@ -14,4 +14,7 @@ public final class PoolStats {
     public final LongAdder waitTimeouts = new LongAdder();
     public final LongAdder connectFailures = new LongAdder();
     public final LongAdder serverConnectionsOpened = new LongAdder();
+    public final LongAdder preparedHits = new LongAdder();
+    public final LongAdder preparedMisses = new LongAdder();
+    public final LongAdder preparedEvictions = new LongAdder();
 }

@@ -81,6 +81,11 @@ public final class ResponseLedger {
         return push((byte) (kind | SYNTHETIC), responseType);
     }
 
+    /** Enters a request the proxy answers itself with {@code response}, rendered when it is due. */
+    public boolean addSynthetic(byte kind, SyntheticResponse response) {
+        return push((byte) (kind | SYNTHETIC), response);
+    }
+
     private boolean push(byte code, Object payload) {
         byte kind = (byte) (code & KIND);
         boolean ends = endsWithReadyForQuery(kind);
@@ -123,17 +128,21 @@ public final class ResponseLedger {
     }
 
     /**
-     * If the head entry is one the proxy answers itself, removes it and returns the type of the
-     * bodiless message to send to the client; otherwise 0. Call until it returns 0 after every
-     * add and every server message.
+     * If the head entry is one the proxy answers itself, removes it and returns its answer: a
+     * {@link Byte} (type of a bodiless message) or a {@link SyntheticResponse}; otherwise null.
+     * Call until it returns null after every add and every server message.
      */
-    public byte pollSynthetic() {
+    public Object pollSynthetic() {
         if (size == 0 || (codes[head] & SYNTHETIC) == 0) {
-            return 0;
+            return null;
         }
-        byte type = (Byte) payloads[head];
+        Object answer = payloads[head];
+        boolean ends = endsWithReadyForQuery((byte) (codes[head] & KIND));
         pop();
-        return type;
+        if (ends) {
+            pendingReadyForQuery--;
+        }
+        return answer;
     }
 
     /** Matches a server message against the head entry; returns {@link #FORWARD}, {@link #DROP} or {@link #SWALLOWED_ERROR}. */
@@ -224,6 +233,11 @@ public final class ResponseLedger {
     /** True when the server owes nothing: together with status 'I' the connection may be released. */
     public boolean isEmpty() {
         return size == 0 && !discardingUntilSync;
+    }
+
+    /** True while the server is skipping messages until the next Sync after an error. */
+    public boolean isDiscarding() {
+        return discardingUntilSync;
     }
 
     /** ReadyForQuery messages still owed. */

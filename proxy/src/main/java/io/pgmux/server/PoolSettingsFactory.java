@@ -1,5 +1,6 @@
 package io.pgmux.server;
 
+import io.pgmux.config.DatabaseConfig;
 import io.pgmux.config.LimitsConfig;
 import io.pgmux.config.PoolConfig;
 import io.pgmux.pool.PoolMode;
@@ -13,7 +14,8 @@ final class PoolSettingsFactory {
     private PoolSettingsFactory() {
     }
 
-    static PoolSettings from(PoolConfig pool, LimitsConfig limits) {
+    static PoolSettings from(DatabaseConfig db, LimitsConfig limits) {
+        PoolConfig pool = db.pool();
         List<String> tracked = new ArrayList<>(PoolSettings.DEFAULT_TRACKED);
         for (String extra : pool.trackExtraParameters()) {
             if (!tracked.contains(extra)) {
@@ -27,6 +29,6 @@ final class PoolSettingsFactory {
         };
         return new PoolSettings(mode, pool.size(), pool.minIdle(), pool.maxLifetime(), pool.idleTimeout(),
                 pool.connectTimeout(), limits.queryWaitTimeout(), pool.serverResetQuery(),
-                pool.maxPreparedStatements(), tracked);
+                pool.maxPreparedStatements(), tracked, db.onSessionState(), limits.maxClientPreparedStatements());
     }
 }

@@ -99,7 +99,7 @@ public final class ProxyServer implements SessionContext {
                 PgError.fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + database + "\" does not exist")));
         ServerTarget target = target(db, user, config.users());
         return pools.computeIfAbsent(new PoolKey(database, target.user()), key -> {
-            Pool pool = new Pool(key, target, PoolSettingsFactory.from(db.pool(), config.limits()), connector, loops);
+            Pool pool = new Pool(key, target, PoolSettingsFactory.from(db, config.limits()), connector, loops);
             pool.start();
             LOG.info(() -> "pool " + key + " -> " + target.address() + "/" + target.database());
             return pool;

@@ -96,14 +96,14 @@ class ResponseLedgerTest {
     void syntheticResponsesComeOutInOrder() {
         ResponseLedger l = new ResponseLedger();
         l.addSynthetic(PARSE, (byte) '1');
-        assertEquals((byte) '1', l.pollSynthetic(), "nothing ahead of it: answer at once");
-        assertEquals(0, l.pollSynthetic());
+        assertEquals((Byte) (byte) '1', l.pollSynthetic(), "nothing ahead of it: answer at once");
+        assertEquals(null, l.pollSynthetic());
         l.add(BIND);
         l.addSynthetic(CLOSE, (byte) '3');
         l.add(SYNC);
-        assertEquals(0, l.pollSynthetic(), "the Bind is answered first");
+        assertEquals(null, l.pollSynthetic(), "the Bind is answered first");
         assertEquals(FORWARD, l.onServerMessage((byte) '2'));
-        assertEquals((byte) '3', l.pollSynthetic());
+        assertEquals((Byte) (byte) '3', l.pollSynthetic());
         assertEquals(FORWARD, l.onServerMessage((byte) 'Z'));
         assertTrue(l.isEmpty());
     }
@@ -115,7 +115,7 @@ class ResponseLedgerTest {
         l.addSynthetic(PARSE, (byte) '1');
         l.add(SYNC);
         assertEquals(FORWARD, l.onServerMessage((byte) 'E'));
-        assertEquals(0, l.pollSynthetic());
+        assertEquals(null, l.pollSynthetic());
         assertEquals(FORWARD, l.onServerMessage((byte) 'Z'));
         assertTrue(l.isEmpty());
     }

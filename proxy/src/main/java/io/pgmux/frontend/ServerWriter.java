@@ -1,0 +1,12 @@
+package io.pgmux.frontend;
+
+import io.netty.buffer.ByteBuf;
+
+/** Writes towards the session's server in stream order: proxy-made messages and forwarded client bytes. */
+interface ServerWriter {
+    /** Writes a message pgmux made (after whatever client bytes are pending). */
+    void write(ByteBuf message);
+
+    /** Forwards client bytes {@code buf[offset, offset+length)} unchanged. */
+    void forward(ByteBuf buf, int offset, int length);
+}

@@ -85,6 +85,9 @@ public final class ClientSession implements ServerListener, PoolClient {
     private boolean closeAfterRead;
     private boolean draining;
     private boolean serverFatalSeen;
+    /** When the server got work with nothing pending (query time), and when the transaction began. */
+    private long busySince;
+    private long transactionSince;
     /** True while server bytes are being framed: the server must not change hands until that ends. */
     private boolean inServerFeed;
 
@@ -112,6 +115,12 @@ public final class ClientSession implements ServerListener, PoolClient {
     }
 
     // ---------------------------------------------------------------- client side
+
+    /** Bytes from the client socket (counted once; held input replays through {@link #onClientData}). */
+    void onClientRead(ByteBuf in) {
+        pool.stats().bytesFromClients.add(in.readableBytes());
+        onClientData(in);
+    }
 
     void onClientData(ByteBuf in) {
         if (state == State.CLOSED) {
@@ -240,6 +249,7 @@ public final class ClientSession implements ServerListener, PoolClient {
     @Override
     public void onServerData(ServerConnection from, ByteBuf data) {
         inServerFeed = true;
+        pool.stats().bytesFromServers.add(data.readableBytes());
         try {
             responses.feed(from, data);
         } catch (PgException e) {
@@ -281,6 +291,8 @@ public final class ClientSession implements ServerListener, PoolClient {
             return;
         }
         server = null;
+        busySince = 0;
+        transactionSince = 0;
         from.ledger().clear();
         pool.release(from);
         cleanup.cancelTimer();
@@ -303,9 +315,6 @@ public final class ClientSession implements ServerListener, PoolClient {
         if (!from.ledger().isEmpty()) {
             return;
         }
-        if (status == ReadyForQuery.IDLE) {
-            pool.stats().transactions.increment();
-        }
         if (state == State.CLOSED) {
             cleanup.onReady(from, status);
             return;
@@ -318,6 +327,15 @@ public final class ClientSession implements ServerListener, PoolClient {
             return;
         }
         watchTags = false;
+        long now = System.nanoTime();
+        if (busySince != 0) {
+            pool.stats().recordQuery(now - busySince);
+            busySince = 0;
+        }
+        if (status == ReadyForQuery.IDLE && transactionSince != 0) {
+            pool.stats().recordTransaction(now - transactionSince);
+            transactionSince = 0;
+        }
         if (status == ReadyForQuery.IDLE && mode != PoolMode.SESSION && pins.isEmpty()) {
             releaseAfterRead = true;
         }
@@ -509,6 +527,9 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     void serverWritten() {
         serverWritten = true;
+        if (busySince == 0 && server != null) {
+            requestsSent(server);
+        }
     }
 
     void clientWritten() {
@@ -517,6 +538,16 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     void countQuery() {
         pool.stats().queries.increment();
+    }
+
+    /** Requests went to the server: start the query (and transaction) clocks if they were stopped. */
+    void requestsSent(ServerConnection to) {
+        if (busySince == 0) {
+            busySince = System.nanoTime();
+            if (transactionSince == 0) {
+                transactionSince = busySince;
+            }
+        }
     }
 
     private PoolMode mode() {

@@ -18,7 +18,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        session.onClientData((ByteBuf) msg);
+        session.onClientRead((ByteBuf) msg);
     }
 
     @Override

@@ -39,6 +39,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
     private enum State { STARTUP, AUTHENTICATING, WELCOMING, DONE }
 
     private final SessionContext context;
+    /** True on the admin console's listener: only admin users, database pgmux, no pool. */
+    private final boolean adminConsole;
     private final MessageFramer framer = new MessageFramer(MAX_AUTH_MESSAGE);
     private State state = State.STARTUP;
     private ChannelHandlerContext ctx;
@@ -53,7 +55,12 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
     private ByteBuf early;
 
     public LoginHandler(SessionContext context) {
+        this(context, false);
+    }
+
+    public LoginHandler(SessionContext context, boolean adminConsole) {
         this.context = context;
+        this.adminConsole = adminConsole;
     }
 
     @Override
@@ -147,6 +154,9 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
             throw new PgException(PgError.fatal(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already"));
         }
         user = context.config().user(userName).orElse(null);
+        if (adminConsole) {
+            checkAdmin();
+        }
         authenticator = new ClientAuthenticator(userName, user, ctx.alloc());
         state = State.AUTHENTICATING;
         handle(authenticator.start());
@@ -212,7 +222,31 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         }
     }
 
+    /** The admin console takes only the users in admin.users, and only database pgmux (or pgbouncer, for tools). */
+    private void checkAdmin() {
+        if (!AdminLogin.DATABASES.contains(database)) {
+            throw new PgException(PgError.fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + database
+                    + "\" does not exist").withHint("the admin console's database is \"pgmux\""));
+        }
+        if (user == null || !context.config().admin().users().contains(userName)) {
+            LOG.info(() -> "admin console login refused for user \"" + userName + "\" from " + ctx.channel().remoteAddress());
+            throw new PgException(PgError.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "user \"" + userName + "\" is not allowed to use the admin console")
+                    .withHint("list the user in admin.users"));
+        }
+    }
+
     private void authenticated() {
+        if (adminConsole) {
+            if (authTimer != null) {
+                authTimer.cancel(false);
+            }
+            state = State.DONE;
+            framer.release();
+            ctx.pipeline().remove(this);
+            context.startAdminSession(ctx.channel(), userName);
+            return;
+        }
         Pool pool;
         try {
             pool = context.pool(database, user);

@@ -27,4 +27,12 @@ public interface SessionContext {
 
     /** True once shutdown began: new logins are refused. */
     boolean shuttingDown();
+
+    /**
+     * An admin user logged in on the admin console's listener: the channel now belongs to the admin
+     * console, which sends the welcome (ParameterStatus, BackendKeyData, ReadyForQuery) itself.
+     * The client is still counted in {@link #clients()}; the admin console must call
+     * {@code clients().disconnected()} when the channel closes.
+     */
+    void startAdminSession(io.netty.channel.Channel channel, String user);
 }

@@ -141,7 +141,7 @@ final class LoopPool {
         while ((w = waiters.pollFirst()) != null) {
             if (w.finish()) {
                 waitingCount = waiters.size();
-                pool.stats().waitNanos.add(System.nanoTime() - w.sinceNanos);
+                pool.stats().recordWait(System.nanoTime() - w.sinceNanos);
                 lease(c, w.client);
                 starving = starving && connecting < waiters.size();
                 return;

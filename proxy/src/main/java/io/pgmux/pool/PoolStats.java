@@ -2,13 +2,29 @@ package io.pgmux.pool;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of one pool, written by every event loop, read by the admin console and metrics. */
+/**
+ * Counters of one pool, written by every event loop, read by the admin console and the metrics
+ * exporter. Plain LongAdders on the hot path; durations also go to an optional {@link DurationSink}
+ * (the metrics histograms), set once the exporter is up.
+ */
 public final class PoolStats {
+    /** Receives durations for histograms. Implementations must be thread-safe and cheap. */
+    public interface DurationSink {
+        void transaction(long nanos);
+
+        void query(long nanos);
+
+        void waited(long nanos);
+    }
+
     public final LongAdder transactions = new LongAdder();
     public final LongAdder queries = new LongAdder();
     public final LongAdder bytesFromClients = new LongAdder();
     public final LongAdder bytesFromServers = new LongAdder();
+    /** Time server connections spent in client transactions (PgBouncer's total_xact_time). */
     public final LongAdder transactionNanos = new LongAdder();
+    /** Time server connections spent running requests (PgBouncer's total_query_time). */
+    public final LongAdder queryNanos = new LongAdder();
     public final LongAdder waits = new LongAdder();
     public final LongAdder waitNanos = new LongAdder();
     public final LongAdder waitTimeouts = new LongAdder();
@@ -17,4 +33,34 @@ public final class PoolStats {
     public final LongAdder preparedHits = new LongAdder();
     public final LongAdder preparedMisses = new LongAdder();
     public final LongAdder preparedEvictions = new LongAdder();
+    private volatile DurationSink sink;
+
+    public void sink(DurationSink newSink) {
+        this.sink = newSink;
+    }
+
+    public void recordTransaction(long nanos) {
+        transactions.increment();
+        transactionNanos.add(nanos);
+        DurationSink s = sink;
+        if (s != null) {
+            s.transaction(nanos);
+        }
+    }
+
+    public void recordQuery(long nanos) {
+        queryNanos.add(nanos);
+        DurationSink s = sink;
+        if (s != null) {
+            s.query(nanos);
+        }
+    }
+
+    public void recordWait(long nanos) {
+        waitNanos.add(nanos);
+        DurationSink s = sink;
+        if (s != null) {
+            s.waited(nanos);
+        }
+    }
 }

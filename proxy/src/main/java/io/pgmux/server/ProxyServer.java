@@ -167,6 +167,13 @@ public final class ProxyServer implements SessionContext {
     }
 
     @Override
+    public void startAdminSession(Channel channel, String user) {
+        // replaced by the admin console (issue 4)
+        channel.close();
+        clients.disconnected();
+    }
+
+    @Override
     public ProxyConfig config() {
         return config;
     }

@@ -23,7 +23,7 @@ final class ConfigMapper {
     static final List<String> METRICS_KEYS = List.of("listen");
     static final List<String> LIMITS_KEYS = List.of("max_client_connections", "query_wait_timeout",
             "max_message_size", "auth_timeout", "max_client_prepared_statements");
-    static final List<String> LOG_KEYS = List.of("level", "format");
+    static final List<String> LOG_KEYS = List.of("level", "format", "queries", "slow_query_threshold");
     static final List<String> USER_KEYS = List.of("name", "password", "auth");
     static final List<String> DATABASE_KEYS = List.of("pool", "primary", "replicas", "on_session_state");
     static final List<String> POOL_KEYS = List.of("mode", "size", "min_idle", "max_lifetime", "idle_timeout",
@@ -109,7 +109,9 @@ final class ConfigMapper {
         LogConfig base = LogConfig.defaults();
         return new LogConfig(
                 m.choice("level", LogConfig.LEVELS, LogConfig::levelFromConfigName, base.level()),
-                m.choice("format", LOG_FORMATS, LogFormat::fromConfigName, base.format()));
+                m.choice("format", LOG_FORMATS, LogFormat::fromConfigName, base.format()),
+                m.bool("queries", base.queries()),
+                m.duration("slow_query_threshold", base.slowQueryThreshold()));
     }
 
     private static List<UserConfig> users(List<YamlNode> items) {

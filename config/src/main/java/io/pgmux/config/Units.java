@@ -6,8 +6,12 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the human-friendly numbers of the configuration: counts, durations and byte sizes. */
-final class Units {
+/**
+ * Parses the human-friendly values of the configuration: counts, durations, byte sizes and
+ * booleans. Public so that settings changed at run time (the admin console's {@code SET}) are read
+ * exactly as the file is.
+ */
+public final class Units {
 
     private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9][0-9_]*");
     private static final Pattern DURATION = Pattern.compile("([-+]?[0-9]+) ?(ms|s|m|h|d)?");
@@ -22,12 +26,13 @@ final class Units {
     static final String EXPECTED_NUMBER = "expected a number";
     static final String EXPECTED_DURATION = "expected a duration like 30s";
     static final String EXPECTED_SIZE = "expected a size like 256MB";
+    static final String EXPECTED_BOOLEAN = "expected true or false";
 
     private Units() {
     }
 
     /** A decimal integer; YAML-style {@code 10_000} is accepted. */
-    static int parseInt(String text) {
+    public static int parseInt(String text) {
         if (!INTEGER.matcher(text).matches()) {
             throw new IllegalArgumentException(EXPECTED_NUMBER);
         }
@@ -39,7 +44,7 @@ final class Units {
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d}; a bare number is seconds. */
-    static Duration parseDuration(String text) {
+    public static Duration parseDuration(String text) {
         Matcher m = DURATION.matcher(text);
         if (!m.matches()) {
             throw new IllegalArgumentException(EXPECTED_DURATION);
@@ -63,7 +68,7 @@ final class Units {
      * Bytes: {@code 1024}, {@code 64kB}, {@code 64KB}, {@code 64KiB}, {@code 256MB}, {@code 1GB}. Every
      * unit is a power of 1024, as in PostgreSQL's own settings, whatever its spelling.
      */
-    static long parseSize(String text) {
+    public static long parseSize(String text) {
         Matcher m = SIZE.matcher(text);
         Long unit = m.matches() ? SIZE_UNITS.get(m.group(2).toLowerCase(Locale.ROOT)) : null;
         if (unit == null) {
@@ -74,6 +79,15 @@ final class Units {
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("size out of range");
         }
+    }
+
+    /** {@code true}/{@code false}, and YAML 1.1's {@code yes}/{@code no}/{@code on}/{@code off}, in any case. */
+    public static boolean parseBoolean(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new IllegalArgumentException(EXPECTED_BOOLEAN);
+        };
     }
 
     private static long parseNonNegative(String digits, String what) {

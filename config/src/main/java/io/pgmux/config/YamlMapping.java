@@ -102,6 +102,10 @@ final class YamlMapping {
         return value(key, Units::parseDuration, fallback);
     }
 
+    boolean bool(String key, boolean fallback) {
+        return value(key, Units::parseBoolean, fallback);
+    }
+
     String string(String key, String fallback) {
         return get(key).flatMap(YamlNode::asString).orElse(fallback);
     }

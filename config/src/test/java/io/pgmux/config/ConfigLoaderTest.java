@@ -45,6 +45,9 @@ class ConfigLoaderTest {
         assertEquals(new LimitsConfig(10000, Duration.ofSeconds(120), 268435456, Duration.ofSeconds(30), 10000),
                 c.limits());
         assertEquals(new LogConfig("info", LogFormat.TEXT), c.log());
+        assertFalse(c.log().queries());
+        assertEquals(Duration.ofSeconds(1), c.log().slowQueryThreshold());
+        assertTrue(c.log().logsQueries(), "the slow-query log is on by default");
         assertEquals(new PoolConfig(PoolMode.TRANSACTION, 20, 0, Duration.ofHours(1), Duration.ofMinutes(10),
                 Duration.ofSeconds(5), "DISCARD ALL", 200, List.of()), PoolConfig.defaults());
         assertEquals(List.of(), c.users());
@@ -79,6 +82,8 @@ class ConfigLoaderTest {
                 log:
                   level: DEBUG
                   format: json
+                  queries: true
+                  slow_query_threshold: 250ms
                 users:
                   - { name: app, password: app }
                   - { name: boss, password: "%s", auth: scram-sha-256 }
@@ -107,7 +112,7 @@ class ConfigLoaderTest {
         assertEquals(new AdminConfig(new HostPort("127.0.0.1", 7001), List.of("boss")), c.admin());
         assertEquals(new MetricsConfig(new HostPort("127.0.0.1", 7002)), c.metrics());
         assertEquals(new LimitsConfig(500, Duration.ZERO, 64 << 20, Duration.ofSeconds(10), 50), c.limits());
-        assertEquals(new LogConfig("debug", LogFormat.JSON), c.log());
+        assertEquals(new LogConfig("debug", LogFormat.JSON, true, Duration.ofMillis(250)), c.log());
         assertEquals(List.of(
                 new UserConfig("app", Secret.of("app"), AuthMethod.SCRAM_SHA_256),
                 new UserConfig("boss", Secret.of(SecretTest.SCRAM), AuthMethod.SCRAM_SHA_256),
@@ -291,5 +296,15 @@ class ConfigLoaderTest {
         Files.write(latin1, "log: {level: d\u00e9bug}\n".getBytes(StandardCharsets.ISO_8859_1));
         e = assertThrows(ConfigException.class, () -> ConfigLoader.load(latin1));
         assertEquals(latin1 + ": file is not valid UTF-8", e.getMessage());
+    }
+
+    @Test
+    void queryLoggingKeys() {
+        assertEquals(new LogConfig("info", LogFormat.TEXT, true, Duration.ZERO),
+                parse("log: { queries: yes, slow_query_threshold: 0 }\n").log());
+        LogConfig off = parse("log: { queries: false, slow_query_threshold: 0 }\n").log();
+        assertFalse(off.logsQueries(), "both off: sessions need not keep the SQL");
+        assertEquals(Duration.ofSeconds(3), parse("log: { slow_query_threshold: 3 }\n").log().slowQueryThreshold());
+        assertTrue(parse("log: { queries: On, slow_query_threshold: 0 }\n").log().logsQueries());
     }
 }

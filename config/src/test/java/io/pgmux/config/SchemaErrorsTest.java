@@ -239,4 +239,17 @@ class SchemaErrorsTest {
                 t.yaml:4:10: databases.app.primary: '/' before '@' in the URL; \
                 percent-encode '@', '/' and '?' in the user name and password (%40, %2F, %3F)""", e.getMessage());
     }
+
+    @Test
+    void wrongQueryLoggingValues() {
+        assertProblems("""
+                log:
+                  queries: sometimes
+                  slow_query_threshold: -1s
+                """,
+                "t.yaml:2:3: log.queries: expected true or false",
+                "t.yaml:3:3: log.slow_query_threshold: must not be negative");
+        assertProblems("log: { slow_query_threshold: fast }\n",
+                "t.yaml:1:8: log.slow_query_threshold: expected a duration like 30s");
+    }
 }

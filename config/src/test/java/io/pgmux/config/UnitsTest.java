@@ -76,4 +76,17 @@ class UnitsTest {
         assertRejected("expected a number", () -> Units.parseInt(""));
         assertRejected("number out of range", () -> Units.parseInt("2147483648"));
     }
+
+    @Test
+    void booleansAsYamlSpellsThem() {
+        for (String t : new String[] {"true", "TRUE", "yes", "On"}) {
+            assertEquals(true, Units.parseBoolean(t), t);
+        }
+        for (String t : new String[] {"false", "No", "off", "OFF"}) {
+            assertEquals(false, Units.parseBoolean(t), t);
+        }
+        assertRejected("expected true or false", () -> Units.parseBoolean("1"));
+        assertRejected("expected true or false", () -> Units.parseBoolean(""));
+        assertRejected("expected true or false", () -> Units.parseBoolean("sometimes"));
+    }
 }

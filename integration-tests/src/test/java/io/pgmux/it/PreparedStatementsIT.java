@@ -36,11 +36,13 @@ import static io.pgmux.it.support.Jdbc.one;
 import static io.pgmux.it.support.Jdbc.props;
 import static io.pgmux.it.support.WireMessages.bind;
 import static io.pgmux.it.support.WireMessages.close;
+import static io.pgmux.it.support.WireMessages.commandTag;
 import static io.pgmux.it.support.WireMessages.concat;
 import static io.pgmux.it.support.WireMessages.execute;
 import static io.pgmux.it.support.WireMessages.firstColumns;
 import static io.pgmux.it.support.WireMessages.parse;
 import static io.pgmux.it.support.WireMessages.sync;
+import static io.pgmux.it.support.WireMessages.transactionStatus;
 import static io.pgmux.it.support.WireMessages.types;
 import static io.pgmux.it.support.WireMessages.unnamedQuery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,13 +72,6 @@ class PreparedStatementsIT {
     static TestPostgres pg;
     /** The main proxy: transaction mode, 5 server connections. */
     static Pgmux pgmux;
-    /**
-     * One server connection and one event loop: every client lands on the very same server
-     * connection, so what one client does to it (DEALLOCATE ALL, DISCARD ALL, DDL) is certainly seen
-     * by the next one. (With several loops the pool may close and reopen the connection on another
-     * loop instead, which would hide stale state.)
-     */
-    static Pgmux single;
 
     @BeforeAll
     static void start() {
@@ -85,13 +80,22 @@ class PreparedStatementsIT {
         pg.sql(DB, "CREATE TABLE counters(id int PRIMARY KEY, n bigint NOT NULL)",
                 "ALTER TABLE counters OWNER TO " + USER);
         pgmux = start("limits: { query_wait_timeout: 60s }", "{ mode: transaction, size: 5 }");
-        single = start("workers: 1\nlimits: { query_wait_timeout: 10s }", "{ mode: transaction, size: 1 }");
     }
 
     @AfterAll
     static void stop() {
         pgmux.close();
-        single.close();
+    }
+
+    /**
+     * A fresh proxy with one server connection and one event loop: every client lands on the very
+     * same server connection, so what one client does to it (DEALLOCATE ALL, DISCARD ALL, DDL) is
+     * certainly seen by the next one. (With several loops the pool may close and reopen the
+     * connection on another loop instead, which would hide stale state.) Fresh per test, so one
+     * test's leftovers cannot decide another's outcome.
+     */
+    private static Pgmux singleConnection() {
+        return start("workers: 1\nlimits: { query_wait_timeout: 10s }", "{ mode: transaction, size: 1 }");
     }
 
     private static Pgmux start(String top, String pool) {
@@ -112,14 +116,15 @@ class PreparedStatementsIT {
     /**
      * 20 distinct statements: 15 queries whose answer the test can predict ({@code $1 + k}) and 5
      * updates of a counters row each, whose final sums the test computes. Each client runs every
-     * statement {@code reps} times in an order shuffled with the client's own seed, so statements
-     * are bound on server connections in every possible order and state.
+     * statement {@code reps} times (5 x 20 = 100 executions) in an order shuffled with the client's
+     * own seed, so statements are bound on server connections in every possible order and state.
+     * With pgjdbc's default threshold of 5 the fifth use of each statement is the named one.
      */
-    @ParameterizedTest(name = "prepareThreshold={0}: {1} clients x 20 statements x {2}")
+    @ParameterizedTest(name = "prepareThreshold={0}: {1} clients x 20 statements x {2} each")
     @CsvSource({
-            "default, 500, 20",
-            "1, 200, 25",
-            "-1, 200, 25",
+            "default, 500, 5",
+            "1, 200, 5",
+            "-1, 200, 5",
     })
     void manyClientsShareTwentyNamedStatementsOnFiveConnections(String threshold, int clients, int reps)
             throws Exception {
@@ -347,6 +352,40 @@ class PreparedStatementsIT {
         }
     }
 
+    /**
+     * The limit at the protocol level, where ROLLBACK is a simple Query and needs no statement slot:
+     * 50 named statements are accepted, the 51st is refused with 53400 inside a transaction, the
+     * client rolls back, its 50 statements still work, and closing one frees a slot.
+     */
+    @Test
+    void perClientLimitAtTheProtocolLevel() throws Exception {
+        try (Pgmux limited = start("limits: { max_client_prepared_statements: 50 }", "{ mode: transaction, size: 2 }");
+             RawPg c = rawClient(limited)) {
+            java.io.ByteArrayOutputStream parses = new java.io.ByteArrayOutputStream();
+            for (int k = 1; k <= 50; k++) {
+                parses.writeBytes(parse("p" + k, "SELECT $1::int + " + k));
+            }
+            parses.writeBytes(sync());
+            assertEquals("1".repeat(50) + "Z", types(c.send(parses.toByteArray()).readUntilReady()));
+            assertEquals('T', transactionStatus(c.simpleQuery("BEGIN")));
+
+            List<RawPg.Message> refused = c.send(concat(parse("p51", "SELECT $1::int + 51"), bind("", "p51", "0"),
+                    execute("", 0), sync())).readUntilReady();
+            assertEquals("EZ", types(refused), RawPg.describe(refused));
+            assertEquals("53400", RawPg.firstError(refused).code());
+            assertEquals('E', transactionStatus(refused));
+            assertEquals('I', transactionStatus(c.simpleQuery("ROLLBACK")));
+
+            for (int k = 1; k <= 50; k++) {
+                assertEquals(List.of(String.valueOf(k + 1)),
+                        run(c, concat(bind("", "p" + k, "1"), execute("", 0), sync()), "2DCZ"));
+            }
+            run(c, concat(close('S', "p1"), sync()), "3Z");
+            assertEquals(List.of("52"), run(c, concat(parse("p51", "SELECT $1::int + 51"), bind("", "p51", "1"),
+                    execute("", 0), sync()), "12DCZ"));
+        }
+    }
+
     // ------------------------------------------------------------------ DEALLOCATE ALL, DISCARD ALL
 
     /**
@@ -357,14 +396,14 @@ class PreparedStatementsIT {
     @ParameterizedTest
     @CsvSource({"DEALLOCATE ALL", "DISCARD ALL"})
     void dropAllBySimpleQueryThenPrepareAgain(String command) throws Exception {
-        String sql = "SELECT $1::int + 100";
-        try (RawPg a = rawClient(single); RawPg b = rawClient(single)) {
+        String sql = "SELECT $1::int + 100 AS " + command.replace(' ', '_');
+        try (Pgmux single = singleConnection(); RawPg a = rawClient(single); RawPg b = rawClient(single)) {
             assertEquals(List.of("101"), run(a, concat(parse("s1", sql), bind("", "s1", "1"), execute("", 0), sync()), "12DCZ"));
             assertEquals(List.of("102"), run(b, concat(parse("b1", sql), bind("", "b1", "2"), execute("", 0), sync()), "12DCZ"));
 
             List<RawPg.Message> dropped = a.simpleQuery(command);
             assertEquals("CZ", types(dropped), RawPg.describe(dropped));
-            assertEquals(command, io.pgmux.it.support.WireMessages.commandTag(dropped));
+            assertEquals(command, commandTag(dropped));
 
             assertEquals(List.of("103"), run(b, concat(bind("", "b1", "3"), execute("", 0), sync()), "2DCZ"));
             List<RawPg.Message> gone = a.send(concat(bind("", "s1", "4"), execute("", 0), sync())).readUntilReady();
@@ -388,8 +427,9 @@ class PreparedStatementsIT {
             "DISCARD ALL, extendedForPrepared",
     })
     void dropAllByPgjdbcThenPrepareAgain(String command, String queryMode) throws Exception {
-        String text = "SELECT ?::int + 300";
-        try (Connection a = single.connect(DB, USER, USER, props("prepareThreshold", "1", "preferQueryMode", queryMode));
+        String text = "SELECT ?::int + 300 AS " + command.replace(' ', '_') + "_" + queryMode;
+        try (Pgmux single = singleConnection();
+             Connection a = single.connect(DB, USER, USER, props("prepareThreshold", "1", "preferQueryMode", queryMode));
              Connection b = single.connect(DB, USER, USER, props("prepareThreshold", "1"));
              PreparedStatement pa = a.prepareStatement(text);
              PreparedStatement pb = b.prepareStatement(text)) {
@@ -419,7 +459,7 @@ class PreparedStatementsIT {
             assertEquals(List.of("8"), run(a, concat(parse("d1", "SELECT $1::int + 7"), bind("", "d1", "1"), execute("", 0), sync()), "12DCZ"));
             List<RawPg.Message> answer = a.simpleQuery("DEALLOCATE d1");
             assertEquals("CZ", types(answer), RawPg.describe(answer));
-            assertEquals("DEALLOCATE", io.pgmux.it.support.WireMessages.commandTag(answer));
+            assertEquals("DEALLOCATE", commandTag(answer));
             List<RawPg.Message> gone = a.send(concat(bind("", "d1", "1"), execute("", 0), sync())).readUntilReady();
             assertEquals("26000", RawPg.firstError(gone).code(), RawPg.describe(gone));
             assertEquals(List.of("9"), run(a, concat(parse("d1", "SELECT $1::int + 7"), bind("", "d1", "2"), execute("", 0), sync()), "12DCZ"));
@@ -437,7 +477,7 @@ class PreparedStatementsIT {
             assertEquals(List.of("8"), run(a, concat(parse("d2", "SELECT $1::int + 7"), bind("", "d2", "1"), execute("", 0), sync()), "12DCZ"));
             List<RawPg.Message> answer = a.send(unnamedQuery("DEALLOCATE d2")).readUntilReady();
             assertEquals("12CZ", types(answer), RawPg.describe(answer));
-            assertEquals("DEALLOCATE", io.pgmux.it.support.WireMessages.commandTag(answer));
+            assertEquals("DEALLOCATE", commandTag(answer));
             List<RawPg.Message> gone = a.send(concat(bind("", "d2", "1"), execute("", 0), sync())).readUntilReady();
             assertEquals("26000", RawPg.firstError(gone).code(), RawPg.describe(gone));
         }
@@ -450,11 +490,12 @@ class PreparedStatementsIT {
      */
     @Test
     void statementsSurviveTheResetOfAPinnedClientsConnection() throws Exception {
-        try (Connection b = single.connect(DB, USER, USER, props("prepareThreshold", "1"));
+        try (Pgmux single = singleConnection();
+             Connection b = single.connect(DB, USER, USER, props("prepareThreshold", "1"));
              PreparedStatement pb = b.prepareStatement("SELECT ?::int + 400")) {
             pb.setInt(1, 1);
             assertEquals(401, single(pb));
-            try (Connection a = single.connect(DB, USER, USER); Statement st = a.createStatement()) {
+            try (Connection a = single.connect(DB, USER, USER, props()); Statement st = a.createStatement()) {
                 st.execute("SET work_mem = '7MB'"); // pins a to the only server connection
                 assertEquals("7MB", one(a, "SHOW work_mem"));
             } // a leaves: its connection is reset, then free again
@@ -475,7 +516,8 @@ class PreparedStatementsIT {
     void schemaChangeInsideATransactionGivesTheClient0A000() throws Exception {
         pg.sql(DB, "DROP TABLE IF EXISTS shape_tx", "CREATE TABLE shape_tx(id int PRIMARY KEY, a text)",
                 "INSERT INTO shape_tx VALUES (1, 'one')", "ALTER TABLE shape_tx OWNER TO " + USER);
-        try (Connection c = single.connect(DB, USER, USER, props("prepareThreshold", "1"));
+        try (Pgmux single = singleConnection();
+             Connection c = single.connect(DB, USER, USER, props("prepareThreshold", "1"));
              PreparedStatement ps = c.prepareStatement("SELECT * FROM shape_tx WHERE id = ?")) {
             ps.setInt(1, 1);
             assertEquals(2, columns(ps));
@@ -501,6 +543,7 @@ class PreparedStatementsIT {
         Properties driver = props("prepareThreshold", "1");
         Properties directProps = props("prepareThreshold", "1", "user", USER, "password", USER);
         try (Connection direct = java.sql.DriverManager.getConnection(pg.jdbcUrl(DB), directProps);
+             Pgmux single = singleConnection();
              Connection proxied = single.connect(DB, USER, USER, driver);
              PreparedStatement pd = direct.prepareStatement("SELECT * FROM shape_heal WHERE id = ?");
              PreparedStatement pp = proxied.prepareStatement("SELECT * FROM shape_heal WHERE id = ?")) {
@@ -535,7 +578,8 @@ class PreparedStatementsIT {
     void schemaChangeOutsideATransactionIsRetriedTransparently() throws Exception {
         pg.sql(DB, "DROP TABLE IF EXISTS shape_auto", "CREATE TABLE shape_auto(id int PRIMARY KEY, a text)",
                 "INSERT INTO shape_auto VALUES (1, 'one')", "ALTER TABLE shape_auto OWNER TO " + USER);
-        try (Connection c = single.connect(DB, USER, USER, props("prepareThreshold", "1"));
+        try (Pgmux single = singleConnection();
+             Connection c = single.connect(DB, USER, USER, props("prepareThreshold", "1"));
              PreparedStatement ps = c.prepareStatement("SELECT * FROM shape_auto WHERE id = ?")) {
             ps.setInt(1, 1);
             assertEquals(2, columns(ps));

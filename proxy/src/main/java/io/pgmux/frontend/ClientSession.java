@@ -67,6 +67,7 @@ public final class ClientSession implements ServerListener, PoolClient {
     private final RequestForwarder requests;
     private final ResponseForwarder responses;
     private final ServerCleanup cleanup = new ServerCleanup(this);
+    private final PlanRetry planRetry = new PlanRetry();
     /** Named-statement handling; null in session mode or with max_prepared_statements 0. */
     private final StatementRewriter rewriter;
     /** Session-state detection; null in session mode or with on_session_state: ignore. */
@@ -90,6 +91,8 @@ public final class ClientSession implements ServerListener, PoolClient {
     private long transactionSince;
     /** True while server bytes are being framed: the server must not change hands until that ends. */
     private boolean inServerFeed;
+    /** Issue 4, query log: SQL of the first request since busySince, kept only while log.queries or the slow log is on. */
+    private String loggedSql;
 
     ClientSession(Channel client, SessionContext context, Pool pool, ClientParameters parameters, long cancelKey,
                   String user, String database) {
@@ -180,6 +183,7 @@ public final class ClientSession implements ServerListener, PoolClient {
             cleanup.start(server, requests.inMessage(), mode() == PoolMode.SESSION || !pins.isEmpty());
         }
         requests.release();
+        planRetry.abandon();
     }
 
     void terminate() {
@@ -236,6 +240,7 @@ public final class ClientSession implements ServerListener, PoolClient {
             return;
         }
         server = null;
+        planRetry.abandon();
         c.attach(null);
         if (state != State.CLOSED) {
             state = State.IDLE;
@@ -291,8 +296,10 @@ public final class ClientSession implements ServerListener, PoolClient {
             return;
         }
         server = null;
+        planRetry.abandon();
         busySince = 0;
         transactionSince = 0;
+        loggedSql = null;
         from.ledger().clear();
         pool.release(from);
         cleanup.cancelTimer();
@@ -329,8 +336,13 @@ public final class ClientSession implements ServerListener, PoolClient {
         watchTags = false;
         long now = System.nanoTime();
         if (busySince != 0) {
-            pool.stats().recordQuery(now - busySince);
+            long took = now - busySince;
+            pool.stats().recordQuery(took);
             busySince = 0;
+            if (loggedSql != null || logsSql()) {
+                QueryLog.log(this, loggedSql, took, context.config().log());
+                loggedSql = null;
+            }
         }
         if (status == ReadyForQuery.IDLE && transactionSince != 0) {
             pool.stats().recordTransaction(now - transactionSince);
@@ -370,6 +382,10 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     StatementRewriter rewriter() {
         return rewriter;
+    }
+
+    PlanRetry planRetry() {
+        return planRetry;
     }
 
     /** A simple query on its way to {@code server}. Returns true when pgmux answered or refused it instead. */
@@ -493,6 +509,9 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     /** Sends a (fatal) error and closes the client. */
     void closeWith(PgError error) {
+        if (state != State.CLOSED) {
+            pool.stats().recordError(error.code()); // issue 4: metrics, errors by SQLSTATE class
+        }
         if (client.isActive()) {
             client.writeAndFlush(BackendMessages.errorResponse(client.alloc(), error))
                     .addListener(ChannelFutureListener.CLOSE);
@@ -540,6 +559,25 @@ public final class ClientSession implements ServerListener, PoolClient {
         pool.stats().queries.increment();
     }
 
+    // ---------------------------------------------------------------- issue 4: query log, error counts
+
+    /** True when the SQL of requests must be kept for the query log; one volatile read per request. */
+    boolean logsSql() {
+        return context.config().log().logsQueries();
+    }
+
+    /** The SQL of a Query or Parse on its way to the server; the first of a busy period is logged. */
+    void noteSql(String sql) {
+        if (loggedSql == null && logsSql()) {
+            loggedSql = sql;
+        }
+    }
+
+    /** An ErrorResponse from the server is on its way to the client. */
+    void countError(PgError error) {
+        pool.stats().recordError(error.code());
+    }
+
     /** Requests went to the server: start the query (and transaction) clocks if they were stopped. */
     void requestsSent(ServerConnection to) {
         if (busySince == 0) {
@@ -570,7 +608,8 @@ public final class ClientSession implements ServerListener, PoolClient {
         return context;
     }
 
-    Pool pool() {
+    /** The pool serving this client (public for the admin console and metrics, issue 4). */
+    public Pool pool() {
         return pool;
     }
 

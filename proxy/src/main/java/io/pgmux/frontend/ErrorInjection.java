@@ -39,7 +39,7 @@ final class ErrorInjection {
         msgs.writeByte(MessageTypes.BIND).writeInt(12).writeByte(0).writeByte(0).writeShort(0).writeShort(0).writeShort(0);
         // Execute: unnamed portal, no row limit
         msgs.writeByte(MessageTypes.EXECUTE).writeInt(9).writeByte(0).writeInt(0);
-        out.write(msgs);
+        out.writeInjected(msgs);
         ResponseLedger ledger = server.ledger();
         ledger.addSwallowed(ResponseLedger.PARSE, null);
         ledger.addSwallowed(ResponseLedger.BIND, null);

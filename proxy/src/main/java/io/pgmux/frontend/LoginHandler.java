@@ -111,6 +111,17 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         } else if (packet instanceof StartupPacket.CancelRequest c) {
             context.cancels().cancel(c.pid(), c.secret());
             ctx.close();
+        } else if (packet instanceof StartupPacket.Invalid bad && bad.legacyFormat()) {
+            // protocol 2.0 error: 'E' and a NUL-terminated text, no fields
+            state = State.DONE;
+            ByteBuf msg = ctx.alloc().buffer();
+            msg.writeByte('E').writeCharSequence("FATAL:  " + bad.error().message() + "\n", java.nio.charset.StandardCharsets.UTF_8);
+            msg.writeByte(0);
+            if (counted) {
+                counted = false;
+                context.clients().disconnected();
+            }
+            ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE);
         } else if (packet instanceof StartupPacket.Invalid bad) {
             fail(bad.error());
         } else if (packet instanceof StartupPacket.StartupMessage m) {
@@ -243,6 +254,10 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
             }
             state = State.DONE;
             framer.release();
+            if (early != null) {
+                early.release(); // the admin console reads queries only after its welcome
+                early = null;
+            }
             ctx.pipeline().remove(this);
             context.startAdminSession(ctx.channel(), userName);
             return;

@@ -49,6 +49,15 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
 
     @Override
     public void write(ByteBuf message) {
+        session.planRetry().captureWrite(message);
+        flushRun();
+        target.write(message, target.voidPromise());
+        session.serverWritten();
+    }
+
+    @Override
+    public void writeInjected(ByteBuf message) {
+        session.planRetry().abandon();
         flushRun();
         target.write(message, target.voidPromise());
         session.serverWritten();
@@ -56,6 +65,7 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
 
     @Override
     public void forward(ByteBuf buf, int offset, int length) {
+        session.planRetry().captureForward(buf, offset, length);
         run.add(target, buf, offset, length);
     }
 
@@ -77,6 +87,9 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
             return true;
         }
         forward(buf, offset, available);
+        if (type == SYNC) {
+            session.planRetry().onSync();
+        }
         return true;
     }
 
@@ -122,13 +135,23 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
                     if (session.onQuerySql(server, sql, this)) {
                         return true;
                     }
+                    session.noteSql(sql);
+                } else if (session.logsSql()) {
+                    // issue 4: the query log needs the SQL; decoded only when log.queries or the slow log is on
+                    session.noteSql(QueryLog.text(buf, offset + HEADER_LENGTH, offset + length));
                 }
                 ledger.add(ResponseLedger.QUERY);
                 session.countQuery();
             }
             case PARSE -> {
-                if (session.inspectsSql() && session.onParseSql(server, parseText(buf, offset, length), this)) {
-                    return true;
+                if (session.inspectsSql()) {
+                    String sql = parseText(buf, offset, length);
+                    if (session.onParseSql(server, sql, this)) {
+                        return true;
+                    }
+                    session.noteSql(sql);
+                } else if (session.logsSql()) {
+                    session.noteSql(parseText(buf, offset, length)); // issue 4: query log
                 }
                 if (rewriter != null && rewriter.parse(server, buf, offset, length, this)) {
                     return true;
@@ -195,6 +218,7 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
 
     @Override
     public void onContinuation(ByteBuf buf, int offset, int length, int remaining) {
+        session.planRetry().abandon(); // COPY data is never replayed
         if (target != null && !session.isClosed()) {
             run.add(target, buf, offset, length);
         }

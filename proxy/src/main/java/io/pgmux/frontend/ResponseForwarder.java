@@ -57,6 +57,13 @@ final class ResponseForwarder implements MessageFramer.Listener {
     @Override
     public boolean onMessage(byte type, ByteBuf buf, int offset, int available, int length) {
         ResponseLedger ledger = server.ledger();
+        PgError error = type == ERROR_RESPONSE ? ErrorFields.parse(buf, offset, length) : null;
+        if (type == BIND_COMPLETE) {
+            session.planRetry().onBindComplete(server);
+        } else if (error != null && session.planRetry().onError(server, error)) {
+            flushRun();
+            return true; // a stale cached plan, re-prepared and retried: the client never sees this error
+        }
         int action = ledger.onServerMessage(type);
         byte status = 0;
         switch (type) {
@@ -72,12 +79,14 @@ final class ResponseForwarder implements MessageFramer.Listener {
                 }
             }
             case ERROR_RESPONSE -> {
-                PgError error = ErrorFields.parse(buf, offset, length);
                 if (action == ResponseLedger.SWALLOWED_ERROR) {
                     session.onSwallowedError(error);
                     action = ResponseLedger.DROP;
-                } else if (error.isFatal()) {
-                    session.onServerFatal(error);
+                } else {
+                    session.countError(error); // issue 4: metrics, errors by SQLSTATE class
+                    if (error.isFatal()) {
+                        session.onServerFatal(error);
+                    }
                 }
             }
             case COMMAND_COMPLETE -> {

@@ -69,6 +69,7 @@ final class StatementRewriter {
         PoolStats stats = session.pool().stats();
         if (cache.contains(stmt)) {
             stats.preparedHits.increment();
+            session.planRetry().abandon();
             ledger.addSynthetic(ResponseLedger.PARSE, MessageTypes.PARSE_COMPLETE);
             session.emitSynthetic(server);
             return true;
@@ -131,6 +132,7 @@ final class StatementRewriter {
             return reservedRefused(server, buf, nameStart, nameEnd, out);
         }
         ensurePrepared(server, stmt, out);
+        session.planRetry().onBind(server, stmt);
         out.write(header(server.channel().alloc(), MessageTypes.BIND, buf.slice(portalStart, nameStart - portalStart),
                 stmt, end - nameEnd - 1));
         out.forward(buf, nameEnd + 1, end - nameEnd - 1);
@@ -172,6 +174,7 @@ final class StatementRewriter {
         ResponseLedger ledger = server.ledger();
         if (!ledger.isDiscarding()) {
             statements.remove(buf.toString(nameStart, nameEnd - nameStart, StandardCharsets.UTF_8));
+            session.planRetry().abandon();
             ledger.addSynthetic(ResponseLedger.CLOSE, MessageTypes.CLOSE_COMPLETE);
             session.emitSynthetic(server);
         }
@@ -226,13 +229,13 @@ final class StatementRewriter {
         }
         stats.preparedMisses.increment();
         closeEvicted(server, cache.add(stmt, capacity()), out);
-        out.write(stmt.parseMessage(server.channel().alloc()));
+        out.writeInjected(stmt.parseMessage(server.channel().alloc()));
         server.ledger().addSwallowed(ResponseLedger.PARSE, (Runnable) () -> cache.remove(stmt));
     }
 
     private void closeEvicted(ServerConnection server, java.util.List<String> names, ServerWriter out) {
         for (String name : names) {
-            out.write(PreparedStatement.closeMessage(server.channel().alloc(), name));
+            out.writeInjected(PreparedStatement.closeMessage(server.channel().alloc(), name));
             server.ledger().addSwallowed(ResponseLedger.CLOSE, null);
             session.pool().stats().preparedEvictions.increment();
         }

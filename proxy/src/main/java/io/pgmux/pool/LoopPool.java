@@ -9,7 +9,9 @@ import io.pgmux.protocol.SqlState;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -27,6 +29,8 @@ final class LoopPool {
     private final int index;
     private final ArrayDeque<ServerConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /** Admin console (issue 4): every open connection, for RECONNECT, KILL and SHOW SERVERS. */
+    private final OpenConnections open = new OpenConnections();
     private int connecting;
     private volatile int idleCount;
     private volatile int activeCount;
@@ -43,9 +47,9 @@ final class LoopPool {
 
     void acquire(PoolClient client) {
         ServerConnection c;
-        while ((c = idle.pollFirst()) != null) {
+        while (!pool.isPaused() && (c = idle.pollFirst()) != null) {
             idleCount = idle.size();
-            if (c.isReusable() && !expired(c, System.nanoTime())) {
+            if (usable(c)) {
                 lease(c, client);
                 return;
             }
@@ -59,11 +63,16 @@ final class LoopPool {
         if (!timeout.isZero()) {
             w.timer = loop.schedule(() -> timedOut(w), timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
-        grow();
+        if (!pool.isPaused()) {
+            grow();
+        }
     }
 
     /** Opens connections for waiters that no opening connection will serve, within the pool size. */
     void grow() {
+        if (pool.isPaused()) {
+            return;
+        }
         while (connecting < waiters.size() && pool.tryReserve()) {
             open();
         }
@@ -92,6 +101,7 @@ final class LoopPool {
         c.owner(this);
         c.transition(ServerConnection.State.IDLE);
         pool.recordWelcome(c);
+        open.add(c, pool.generation());
         // every connection frees its slot exactly once, whatever closes it
         c.channel().closeFuture().addListener(f -> closed(c));
         offer(c);
@@ -137,6 +147,11 @@ final class LoopPool {
 
     /** A connection is free: the oldest waiter gets it, else it idles (or goes to a starved loop). */
     private void offer(ServerConnection c) {
+        if (pool.isPaused()) {
+            idle.addFirst(c); // held until RESUME
+            idleCount = idle.size();
+            return;
+        }
         Waiter w;
         while ((w = waiters.pollFirst()) != null) {
             if (w.finish()) {
@@ -159,6 +174,7 @@ final class LoopPool {
 
     private void lease(ServerConnection c, PoolClient client) {
         activeCount++;
+        pool.stats().assignments.increment();
         c.transition(ServerConnection.State.ACTIVE);
         client.onServerAcquired(c);
     }
@@ -170,7 +186,7 @@ final class LoopPool {
             return;
         }
         c.transition(ServerConnection.State.IDLE);
-        if (!c.isReusable() || expired(c, System.nanoTime())) {
+        if (!usable(c)) {
             c.close();
             return;
         }
@@ -181,6 +197,7 @@ final class LoopPool {
     }
 
     private void closed(ServerConnection c) {
+        open.remove(c);
         if (idle.remove(c)) {
             idleCount = idle.size();
         }
@@ -210,13 +227,54 @@ final class LoopPool {
         return !life.isZero() && now - c.createdNanos() > life.toNanos();
     }
 
+    /** Opened before the last RECONNECT or backend change (issue 4): closed when it comes back. */
+    private boolean retired(ServerConnection c) {
+        return open.retired(c, pool.generation());
+    }
+
+    private boolean usable(ServerConnection c) {
+        return c.isReusable() && !expired(c, System.nanoTime()) && !retired(c);
+    }
+
+    // --- admin console (issue 4): PAUSE/RESUME, RECONNECT, KILL, SHOW; on this loop ---
+
+    /** After {@link Pool#resume}: hands idle connections to the waiters queued during the pause, then opens more. */
+    void resume() {
+        ServerConnection c;
+        while (!waiters.isEmpty() && (c = idle.pollFirst()) != null) {
+            idleCount = idle.size();
+            if (usable(c)) {
+                offer(c);
+            } else {
+                c.close();
+            }
+        }
+        grow();
+    }
+
+    /** KILL: closes every connection, idle or in use. */
+    void closeAll() {
+        open.closeAll();
+        closeAllIdle();
+    }
+
+    PartitionSnapshot snapshot() {
+        List<ServerSnapshot> servers = open.snapshot(pool.generation());
+        List<PartitionSnapshot.Waiting> waiting = new ArrayList<>(waiters.size());
+        for (Waiter w : waiters) {
+            waiting.add(new PartitionSnapshot.Waiting(w.client, w.sinceNanos));
+        }
+        return new PartitionSnapshot(servers, waiting, connecting, pool.isPaused());
+    }
+
     // --- janitor: once a second on this loop ---
 
     void startJanitor() {
         loop.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
     }
 
-    private void maintain() {
+    /** Also run at once by RECONNECT, so idle connections of an older generation go now. */
+    void maintain() {
         PoolSettings s = pool.settings();
         long now = System.nanoTime();
         int keep = minIdleShare(s.minIdle());
@@ -225,13 +283,13 @@ final class LoopPool {
             ServerConnection c = it.next();
             boolean idleTooLong = !s.idleTimeout().isZero() && now - c.lastUsedNanos() > s.idleTimeout().toNanos()
                     && idle.size() > keep;
-            if (idleTooLong || expired(c, now) || !c.isReusable()) {
+            if (idleTooLong || expired(c, now) || !c.isReusable() || retired(c)) {
                 it.remove();
                 c.close();
             }
         }
         idleCount = idle.size();
-        while (idle.size() + connecting < keep && waiters.isEmpty() && pool.tryReserve()) {
+        while (!pool.isPaused() && idle.size() + connecting < keep && waiters.isEmpty() && pool.tryReserve()) {
             open();
         }
     }

@@ -1,12 +1,18 @@
 package io.pgmux.pool;
 
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
 import io.pgmux.backend.ServerConnection;
 import io.pgmux.backend.ServerConnector;
 import io.pgmux.backend.ServerTarget;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The server connections of one (database, server user). Split into one {@link LoopPool} partition
@@ -17,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Pool {
     private final PoolKey key;
-    private final ServerTarget target;
+    private volatile ServerTarget target;
     private final ServerConnector connector;
     private final LoopIndex loops;
     private final LoopPool[] partitions;
@@ -25,6 +31,9 @@ public final class Pool {
     private final PoolStats stats = new PoolStats();
     private volatile PoolSettings settings;
     private volatile Map<String, String> welcomeParameters;
+    /** Admin console (issue 4): bumped by RECONNECT and backend changes; older connections close when released. */
+    private volatile int generation;
+    private volatile boolean paused;
 
     public Pool(PoolKey key, ServerTarget target, PoolSettings settings, ServerConnector connector, LoopIndex loops) {
         this.key = key;
@@ -165,6 +174,99 @@ public final class Pool {
         for (LoopPool p : partitions) {
             p.loop().execute(p::closeAllIdle);
         }
+    }
+
+    // --- admin console (issue 4) ---
+
+    int generation() {
+        return generation;
+    }
+
+    public boolean isPaused() {
+        return paused;
+    }
+
+    /** Server connections leased to clients right now (racy sum over the partitions). */
+    public int activeServers() {
+        int n = 0;
+        for (LoopPool p : partitions) {
+            n += p.activeCount();
+        }
+        return n;
+    }
+
+    /**
+     * PAUSE: from now on no connection is handed out and none is opened; clients asking for one
+     * queue. The flag is read by every partition at each acquire and release; the returned future
+     * completes once each partition's loop has run past it (so no lease decided before the pause
+     * is still on its way): from then on {@link #activeServers()} reaching 0 means every connection is back.
+     */
+    public Future<List<Void>> pause() {
+        paused = true;
+        return onEachPartition(p -> null);
+    }
+
+    /** RESUME: hands connections to the clients that queued during the pause. */
+    public Future<List<Void>> resume() {
+        paused = false;
+        return onEachPartition(p -> {
+            p.resume();
+            return null;
+        });
+    }
+
+    /** RECONNECT: every connection open now is closed when it is next released; idle ones at once. */
+    public void reconnect() {
+        generation++;
+        for (LoopPool p : partitions) {
+            p.loop().execute(p::maintain);
+        }
+    }
+
+    /** The backend of this pool changed (RELOAD): new connections go to {@code newTarget}, old ones retire. */
+    public void updateTarget(ServerTarget newTarget) {
+        if (!newTarget.equals(target)) {
+            target = newTarget;
+            reconnect();
+        }
+    }
+
+    /** KILL: closes every connection of the pool, idle or in use. */
+    public void closeAll() {
+        for (LoopPool p : partitions) {
+            p.loop().execute(p::closeAll);
+        }
+    }
+
+    /** Reads every partition on its own loop (SHOW SERVERS, SHOW POOLS); completes on the last loop to answer. */
+    public Future<List<PartitionSnapshot>> snapshot() {
+        return onEachPartition(LoopPool::snapshot);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> Future<List<T>> onEachPartition(Function<LoopPool, T> task) {
+        Promise<List<T>> promise = ImmediateEventExecutor.INSTANCE.newPromise();
+        Object[] results = new Object[partitions.length];
+        AtomicInteger remaining = new AtomicInteger(partitions.length);
+        for (int i = 0; i < partitions.length; i++) {
+            LoopPool p = partitions[i];
+            int slot = i;
+            try {
+                p.loop().execute(() -> {
+                    try {
+                        results[slot] = task.apply(p);
+                    } catch (RuntimeException e) {
+                        promise.tryFailure(e);
+                    }
+                    if (remaining.decrementAndGet() == 0) {
+                        promise.trySuccess((List<T>) Arrays.asList(results));
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                promise.tryFailure(e); // the loops are shutting down
+            }
+        }
+        return promise;
     }
 
     @Override

@@ -17,6 +17,11 @@ public final class PoolStats {
         void waited(long nanos);
     }
 
+    /** Receives the SQLSTATE of each error a client of the pool is sent (issue 4: errors by class). */
+    public interface ErrorSink {
+        void error(String sqlState);
+    }
+
     public final LongAdder transactions = new LongAdder();
     public final LongAdder queries = new LongAdder();
     public final LongAdder bytesFromClients = new LongAdder();
@@ -25,6 +30,8 @@ public final class PoolStats {
     public final LongAdder transactionNanos = new LongAdder();
     /** Time server connections spent running requests (PgBouncer's total_query_time). */
     public final LongAdder queryNanos = new LongAdder();
+    /** Times a server connection was handed to a client (PgBouncer's total_server_assignment_count). */
+    public final LongAdder assignments = new LongAdder();
     public final LongAdder waits = new LongAdder();
     public final LongAdder waitNanos = new LongAdder();
     public final LongAdder waitTimeouts = new LongAdder();
@@ -34,9 +41,22 @@ public final class PoolStats {
     public final LongAdder preparedMisses = new LongAdder();
     public final LongAdder preparedEvictions = new LongAdder();
     private volatile DurationSink sink;
+    private volatile ErrorSink errorSink;
 
     public void sink(DurationSink newSink) {
         this.sink = newSink;
+    }
+
+    public void errorSink(ErrorSink newSink) {
+        this.errorSink = newSink;
+    }
+
+    /** An ErrorResponse went to a client: from the server, or pgmux's own. Not on the hot path. */
+    public void recordError(String sqlState) {
+        ErrorSink s = errorSink;
+        if (s != null) {
+            s.error(sqlState);
+        }
     }
 
     public void recordTransaction(long nanos) {

@@ -235,6 +235,50 @@ public final class ResponseLedger {
         return size == 0 && !discardingUntilSync;
     }
 
+    /**
+     * Makes the next Sync's ReadyForQuery the proxy's own (dropped): used when a failed batch is
+     * replayed, so the client sees only the replay's answers. Returns false when no Sync is queued.
+     */
+    public boolean swallowNextSync() {
+        for (int i = 0; i < size; i++) {
+            int at = (head + i) & (codes.length - 1);
+            if ((codes[at] & KIND) == SYNC) {
+                codes[at] |= SWALLOW;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The kind of the head entry and whether the proxy injected it, for callers that must know which request failed. */
+    public boolean headIs(byte kind, boolean swallowed) {
+        return size > 0 && (codes[head] & KIND) == kind && ((codes[head] & SWALLOW) != 0) == swallowed;
+    }
+
+    /** The ledger kind of a frontend message (0 for those without an answer), {@code subtype} for Describe. */
+    public static byte kindOf(byte messageType, byte subtype) {
+        return switch (messageType) {
+            case PARSE_MESSAGE -> PARSE;
+            case BIND_MESSAGE -> BIND;
+            case DESCRIBE_MESSAGE -> subtype == 'S' ? DESCRIBE_STATEMENT : DESCRIBE_PORTAL;
+            case EXECUTE_MESSAGE -> EXECUTE;
+            case CLOSE_MESSAGE -> CLOSE;
+            case SYNC_MESSAGE -> SYNC;
+            case QUERY_MESSAGE -> QUERY;
+            case FUNCTION_CALL_MESSAGE -> FUNCTION_CALL;
+            default -> 0;
+        };
+    }
+
+    private static final byte PARSE_MESSAGE = 'P';
+    private static final byte BIND_MESSAGE = 'B';
+    private static final byte DESCRIBE_MESSAGE = 'D';
+    private static final byte EXECUTE_MESSAGE = 'E';
+    private static final byte CLOSE_MESSAGE = 'C';
+    private static final byte SYNC_MESSAGE = 'S';
+    private static final byte QUERY_MESSAGE = 'Q';
+    private static final byte FUNCTION_CALL_MESSAGE = 'F';
+
     /** True while the server is skipping messages until the next Sync after an error. */
     public boolean isDiscarding() {
         return discardingUntilSync;

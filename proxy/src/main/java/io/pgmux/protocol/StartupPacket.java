@@ -33,7 +33,15 @@ public sealed interface StartupPacket {
         }
     }
 
-    /** A packet pgmux must refuse; the connection is answered with this error and closed. */
-    record Invalid(PgError error) implements StartupPacket {
+    /**
+     * A packet pgmux must refuse; the connection is answered with this error and closed.
+     *
+     * @param legacyFormat answer in protocol 2.0's format (a bare 'E' and text), as PostgreSQL does
+     *                     for clients asking for a protocol older than 3.0
+     */
+    record Invalid(PgError error, boolean legacyFormat) implements StartupPacket {
+        public Invalid(PgError error) {
+            this(error, false);
+        }
     }
 }

@@ -73,8 +73,10 @@ public final class StartupPacketDecoder extends ByteToMessageDecoder {
         int major = version >>> 16;
         int minor = version & 0xffff;
         if (major != 3) {
-            // PostgreSQL's wording; the SQLSTATE is 08P01 as for every malformed startup packet
-            return invalid(String.format("unsupported frontend protocol %d.%d: server supports 3.0 to 3.0", major, minor));
+            // PostgreSQL's wording; the SQLSTATE is 08P01 as for every malformed startup packet, and
+            // a client older than 3.0 is answered in its own format
+            return new StartupPacket.Invalid(PgError.fatal(SqlState.PROTOCOL_VIOLATION,
+                    String.format("unsupported frontend protocol %d.%d: server supports 3.0 to 3.0", major, minor)), major < 3);
         }
         int end = start + length;
         if (in.getByte(end - 1) != 0) {

@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code pgmux demo}: real PostgreSQL servers from the build's own binaries (a primary, a streaming
@@ -31,6 +30,7 @@ final class DemoCommand {
                 return Main.EXIT_USAGE;
             }
         }
+        LogSetup.apply(io.pgmux.config.LogConfig.defaults());
         out.println("pgmux demo: starting PostgreSQL (primary, replica, two shards) from the build's binaries...");
         DemoCluster cluster = new DemoCluster().start();
         ProxyServer proxy;
@@ -43,8 +43,7 @@ final class DemoCommand {
             configFile = cluster.baseDir().resolve("pgmux-demo.yaml");
             Files.writeString(configFile, yaml);
             ProxyConfig config = ConfigLoader.parse(yaml, configFile.toString());
-            LogSetup.apply(config.log());
-            proxy = new ProxyServer(config);
+            proxy = new ProxyServer(config, configFile); // RELOAD on the admin console reads the file again
             proxy.start();
         } catch (Exception e) {
             cluster.close();
@@ -59,13 +58,12 @@ final class DemoCommand {
         out.println("  shards:  databases orders_shard0 and orders_shard1 (until sharding lands, each is one server)");
         out.println("  replica: database app_replica reads the streaming replica directly");
         out.println("Press Ctrl+C to stop.");
-        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             proxy.shutdown(java.time.Duration.ofSeconds(5));
             cluster.close();
-            stopped.countDown();
         }, "pgmux-demo-shutdown"));
-        stopped.await();
+        proxy.awaitTermination(); // Ctrl+C, or SHUTDOWN on the admin console
+        cluster.close();
         return 0;
     }
 

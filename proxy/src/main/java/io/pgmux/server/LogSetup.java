@@ -36,6 +36,15 @@ public final class LogSetup {
         Logger.getLogger("io.pgmux").setLevel(level);
     }
 
+    /** Changes the level at run time (the admin console's SET log.level), keeping handlers and format. */
+    public static void setLevel(String name) {
+        Level level = level(name);
+        Logger.getLogger("io.pgmux").setLevel(level);
+        for (Handler h : Logger.getLogger("").getHandlers()) {
+            h.setLevel(level);
+        }
+    }
+
     static Level level(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "error" -> Level.SEVERE;

@@ -7,7 +7,6 @@ import io.pgmux.config.ProxyConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The command line:
@@ -26,6 +25,9 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
+        }
         System.exit(run(args, System.out, System.err));
     }
 
@@ -80,20 +82,30 @@ public final class Main {
             return 0;
         }
         LogSetup.apply(config.log());
-        serve(config);
+        ProxyConfig loaded = config;
+        Path source = configPath;
+        java.util.logging.Logger.getLogger(Main.class.getName()).info(() -> "configuration loaded from " + source
+                + ": " + loaded.databases().size() + " databases, " + loaded.users().size() + " users");
+        serve(config, configPath);
         return 0;
     }
 
-    /** Runs until SIGTERM/SIGINT, then shuts down gracefully within shutdown_timeout. */
-    static void serve(ProxyConfig config) throws InterruptedException {
-        ProxyServer server = new ProxyServer(config);
+    /**
+     * Runs until SIGTERM/SIGINT (or SHUTDOWN on the admin console), then shuts down gracefully
+     * within shutdown_timeout.
+     */
+    static void serve(ProxyConfig config, Path configPath) throws InterruptedException {
+        ProxyServer server = new ProxyServer(config, configPath);
         server.start();
-        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.shutdown(config.shutdownTimeout());
-            stopped.countDown();
+            server.shutdown(server.config().shutdownTimeout());
+            try {
+                server.awaitTermination();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }, "pgmux-shutdown"));
-        stopped.await();
+        server.awaitTermination();
     }
 
     private static void usage(PrintStream out) {

@@ -8,6 +8,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.pgmux.admin.AdminConsole;
 import io.pgmux.backend.ServerConnector;
 import io.pgmux.backend.ServerTarget;
 import io.pgmux.config.BackendUrl;
@@ -20,6 +22,10 @@ import io.pgmux.frontend.ClientRegistry;
 import io.pgmux.frontend.ClientSession;
 import io.pgmux.frontend.LoginHandler;
 import io.pgmux.frontend.SessionContext;
+import io.pgmux.health.BackendHealth;
+import io.pgmux.health.Readiness;
+import io.pgmux.metrics.MetricsServer;
+import io.pgmux.metrics.ProxyMetrics;
 import io.pgmux.pool.LoopIndex;
 import io.pgmux.pool.Pool;
 import io.pgmux.pool.PoolKey;
@@ -29,19 +35,25 @@ import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.StartupPacketDecoder;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The running proxy: event loops, the client listener, the pools, and what sessions need from them.
- * Pools are created on first use, one per (database, server user).
+ * The running proxy: event loops, the client listener, the pools, and what sessions need from them;
+ * with the admin console and the metrics endpoint when configured. Pools are created on first use,
+ * one per (database, server user).
  */
 public final class ProxyServer implements SessionContext {
     private static final Logger LOG = Logger.getLogger(ProxyServer.class.getName());
+    /** Backend probes are reused this long, so health checks and scrapes never hammer a server. */
+    private static final Duration HEALTH_TTL = Duration.ofSeconds(5);
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(3);
 
     private final Transport transport = Transport.best();
     private final ConcurrentHashMap<PoolKey, Pool> pools = new ConcurrentHashMap<>();
@@ -54,9 +66,22 @@ public final class ProxyServer implements SessionContext {
     private LoopIndex loops;
     private ServerConnector connector;
     private Channel listener;
+    private final Path configPath;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private ServerControl control;
+    private BackendHealth health;
+    private AdminConsole admin;
+    private ProxyMetrics metrics;
+    private MetricsServer metricsServer;
 
     public ProxyServer(ProxyConfig config) {
+        this(config, null);
+    }
+
+    /** @param configPath the file {@code config} was read from, read again by the admin console's RELOAD; may be null */
+    public ProxyServer(ProxyConfig config, Path configPath) {
         this.config = config;
+        this.configPath = configPath;
     }
 
     /** Starts the event loops and the client listener; returns the address it listens on. */
@@ -70,6 +95,11 @@ public final class ProxyServer implements SessionContext {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024)));
+        health = new BackendHealth(connector, workers::next, this::config, HEALTH_TTL, HEALTH_TIMEOUT);
+        control = new ServerControl(this, configPath);
+        if (config.metrics().enabled()) {
+            metrics = new ProxyMetrics(clients, health, workers);
+        }
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(transport.serverChannel())
@@ -89,8 +119,23 @@ public final class ProxyServer implements SessionContext {
         InetSocketAddress address = (InetSocketAddress) listener.localAddress();
         LOG.info(() -> "pgmux listening on " + address + " (" + transport.name() + ", " + threads + " event loops, "
                 + config.databases().size() + " databases)");
+        startConsoles();
         CapacityCheck.run(this);
         return address;
+    }
+
+    /** The admin console and the metrics endpoint, each on a listener and an event loop of its own. */
+    private void startConsoles() throws InterruptedException {
+        if (config.admin().enabled()) {
+            admin = new AdminConsole(control, this);
+            admin.start(config.admin().listen(), acceptor,
+                    n -> transport.newGroup(n, new DefaultThreadFactory("pgmux-admin", true)), transport.serverChannel());
+        }
+        if (metrics != null) {
+            metricsServer = new MetricsServer(metrics, new Readiness(this::listening, this::shuttingDown, this::config, health));
+            metricsServer.start(config.metrics().listen(), acceptor,
+                    n -> transport.newGroup(n, new DefaultThreadFactory("pgmux-http", true)), transport.serverChannel());
+        }
     }
 
     @Override
@@ -100,6 +145,12 @@ public final class ProxyServer implements SessionContext {
         ServerTarget target = target(db, user, config.users());
         return pools.computeIfAbsent(new PoolKey(database, target.user()), key -> {
             Pool pool = new Pool(key, target, PoolSettingsFactory.from(db, config.limits()), connector, loops);
+            if (control.isPaused(database)) {
+                pool.pause(); // a PAUSE of the database (or of everything) holds pools created after it too
+            }
+            if (metrics != null) {
+                metrics.register(pool);
+            }
             pool.start();
             LOG.info(() -> "pool " + key + " -> " + target.address() + "/" + target.database());
             return pool;
@@ -143,7 +194,8 @@ public final class ProxyServer implements SessionContext {
             s.eventLoop().execute(s::drain);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (clients.connectionCount() > 0 && System.nanoTime() < deadline) {
+        // admin console sessions count as clients, but must not hold the shutdown back
+        while (clients.connectionCount() - adminSessions() > 0 && System.nanoTime() < deadline) {
             sleep(50);
         }
         for (ClientSession s : clients.sessions()) {
@@ -151,11 +203,28 @@ public final class ProxyServer implements SessionContext {
         }
         pools.values().forEach(Pool::closeIdle);
         sleep(100);
+        if (admin != null) {
+            admin.stop();
+        }
+        if (metricsServer != null) {
+            metricsServer.stop();
+            metrics.close();
+        }
         if (workers != null) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
         LOG.info("pgmux stopped");
+        stopped.countDown();
+    }
+
+    /** Blocks until {@link #shutdown} has finished (SIGTERM, or SHUTDOWN on the admin console). */
+    public void awaitTermination() throws InterruptedException {
+        stopped.await();
+    }
+
+    private int adminSessions() {
+        return admin == null ? 0 : admin.sessionCount();
     }
 
     private static void sleep(long ms) {
@@ -168,9 +237,12 @@ public final class ProxyServer implements SessionContext {
 
     @Override
     public void startAdminSession(Channel channel, String user) {
-        // replaced by the admin console (issue 4)
-        channel.close();
-        clients.disconnected();
+        if (admin == null) {
+            channel.close(); // cannot happen: only the console's listener logs admins in
+            clients.disconnected();
+            return;
+        }
+        admin.accept(channel, user);
     }
 
     @Override
@@ -206,7 +278,35 @@ public final class ProxyServer implements SessionContext {
         return loops;
     }
 
+    /** RELOAD and SET swap the configuration here. */
+    void config(ProxyConfig next) {
+        this.config = next;
+    }
+
+    BackendHealth health() {
+        return health;
+    }
+
+    /** Where the admin console's timers run (PAUSE polling): the acceptor's loop, never busy. */
+    EventExecutor scheduler() {
+        return acceptor.next();
+    }
+
+    boolean listening() {
+        return listener != null && listener.isActive();
+    }
+
     public InetSocketAddress address() {
         return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** The admin console's address, or null when {@code admin.listen} is off. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
+    }
+
+    /** The metrics endpoint's address, or null when {@code metrics.listen} is off. */
+    public InetSocketAddress metricsAddress() {
+        return metricsServer == null ? null : metricsServer.address();
     }
 }

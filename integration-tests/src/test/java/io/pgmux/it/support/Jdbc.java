@@ -14,12 +14,16 @@ public final class Jdbc {
     private Jdbc() {
     }
 
-    /** Driver properties from {@code key, value, key, value...}. */
+    /**
+     * Driver properties from {@code key, value, key, value...}, with a 60 s socket timeout unless
+     * given: a proxy that never answers fails the test instead of hanging it.
+     */
     public static Properties props(String... keyValues) {
         if (keyValues.length % 2 != 0) {
             throw new IllegalArgumentException("key/value pairs expected");
         }
         Properties p = new Properties();
+        p.setProperty("socketTimeout", "60");
         for (int i = 0; i < keyValues.length; i += 2) {
             p.setProperty(keyValues[i], keyValues[i + 1]);
         }

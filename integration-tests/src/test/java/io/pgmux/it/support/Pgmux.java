@@ -4,6 +4,7 @@ import io.pgmux.config.ConfigLoader;
 import io.pgmux.config.ProxyConfig;
 import io.pgmux.server.ProxyServer;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -49,6 +50,20 @@ public final class Pgmux implements AutoCloseable {
     }
 
     /**
+     * Starts pgmux from a configuration file, as the command line does: the admin console's RELOAD
+     * reads that file again. The file is used as is (no listen keys are added).
+     */
+    public static Pgmux startFile(Path file) {
+        try {
+            ProxyServer server = new ProxyServer(ConfigLoader.load(file), file);
+            int port = server.start().getPort();
+            return new Pgmux(server, port);
+        } catch (Exception e) {
+            throw new IllegalStateException("pgmux did not start from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The usual test setup: one database {@code db} on {@code pg}, users app/app (SCRAM) plus any
      * extra YAML for the pool.
      */
@@ -69,6 +84,16 @@ public final class Pgmux implements AutoCloseable {
 
     public ProxyServer server() {
         return server;
+    }
+
+    /** The admin console's port (configure {@code admin: { listen: 127.0.0.1:0, users: [...] }}). */
+    public int adminPort() {
+        return server.adminAddress().getPort();
+    }
+
+    /** The metrics endpoint's port (configure {@code metrics: { listen: 127.0.0.1:0 }}). */
+    public int metricsPort() {
+        return server.metricsAddress().getPort();
     }
 
     public String jdbcUrl(String database) {

@@ -83,6 +83,35 @@ public final class WireMessages {
         return RawPg.message('H', new byte[0]);
     }
 
+    /** FunctionCall of function {@code oid} with text arguments and a text result (the fastpath protocol). */
+    public static byte[] functionCall(int oid, String... args) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int32(b, oid);
+        int16(b, 0); // all arguments in text
+        int16(b, args.length);
+        for (String a : args) {
+            byte[] v = a.getBytes(StandardCharsets.UTF_8);
+            int32(b, v.length);
+            b.writeBytes(v);
+        }
+        int16(b, 0); // text result
+        return RawPg.message('F', b.toByteArray());
+    }
+
+    public static byte[] copyData(String text) {
+        return RawPg.message('d', text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static byte[] copyDone() {
+        return RawPg.message('c', new byte[0]);
+    }
+
+    public static byte[] copyFail(String reason) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        cstring(b, reason);
+        return RawPg.message('f', b.toByteArray());
+    }
+
     /** The messages concatenated: one write, so the proxy receives them as one pipeline. */
     public static byte[] concat(byte[]... messages) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
@@ -106,6 +135,24 @@ public final class WireMessages {
             all.add(c.readUntilReady());
         }
         return all;
+    }
+
+    /** Reads messages up to and including the first of type {@code type} (e.g. CopyInResponse 'G'). */
+    public static List<RawPg.Message> readUntil(RawPg c, char type) throws IOException {
+        List<RawPg.Message> messages = new ArrayList<>();
+        for (;;) {
+            RawPg.Message m = c.readMessage();
+            if (m == null) {
+                throw new java.io.EOFException("closed before '" + type + "'; got " + RawPg.describe(messages));
+            }
+            messages.add(m);
+            if (m.type() == type) {
+                return messages;
+            }
+            if (m.type() == 'Z') {
+                throw new AssertionError("ReadyForQuery before '" + type + "': " + RawPg.describe(messages));
+            }
+        }
     }
 
     /** The message types of {@code messages} as a string, e.g. {@code "12DCZ"}: what the client saw, in order. */
@@ -148,6 +195,28 @@ public final class WireMessages {
             }
         }
         return out;
+    }
+
+    /** The value of the FunctionCallResponse in {@code messages}, as text (null for SQL NULL). */
+    public static String functionResult(List<RawPg.Message> messages) {
+        for (RawPg.Message m : messages) {
+            if (m.type() == 'V') {
+                int len = ByteBuffer.wrap(m.body()).getInt();
+                return len < 0 ? null : new String(m.body(), 4, len, StandardCharsets.UTF_8);
+            }
+        }
+        throw new AssertionError("no FunctionCallResponse in " + RawPg.describe(messages));
+    }
+
+    /** The payload of every CopyData in {@code messages}, concatenated as text. */
+    public static String copyText(List<RawPg.Message> messages) {
+        StringBuilder sb = new StringBuilder();
+        for (RawPg.Message m : messages) {
+            if (m.type() == 'd') {
+                sb.append(m.bodyText());
+            }
+        }
+        return sb.toString();
     }
 
     /** The tag of the first CommandComplete, or null. */

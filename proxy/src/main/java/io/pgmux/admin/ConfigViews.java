@@ -1,0 +1,146 @@
+package io.pgmux.admin;
+
+import io.pgmux.config.AdminConfig;
+import io.pgmux.config.DatabaseConfig;
+import io.pgmux.config.HostPort;
+import io.pgmux.config.LimitsConfig;
+import io.pgmux.config.LogConfig;
+import io.pgmux.config.MetricsConfig;
+import io.pgmux.config.PoolConfig;
+import io.pgmux.config.ProxyConfig;
+import io.pgmux.config.UserConfig;
+import io.pgmux.frontend.ClientSession;
+import io.pgmux.pool.Pool;
+import io.pgmux.server.Version;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * SHOW CONFIG, USERS, LISTS, VERSION and HELP. Nothing here shows a password, hash or verifier:
+ * users are listed by name and method, backend URLs with the password as {@code ***}.
+ */
+final class ConfigViews {
+    private ConfigViews() {
+    }
+
+    /** Every setting with its value, its built-in default and whether SET can change it. */
+    static ResultTable config(ProxyConfig c) {
+        ProxyConfig d = ProxyConfig.defaults();
+        ResultTable.Builder t = ResultTable.builder("key", "value", "default", "changeable");
+        t.row("listen", c.listen(), d.listen(), "no");
+        t.row("workers", c.workers(), d.workers(), "no");
+        t.row("shutdown_timeout", duration(c.shutdownTimeout()), duration(d.shutdownTimeout()), "no");
+        AdminConfig da = AdminConfig.defaults();
+        t.row("admin.listen", listen(c.admin().listen()), listen(da.listen()), "no");
+        t.row("admin.users", c.admin().users(), da.users(), "no");
+        t.row("metrics.listen", listen(c.metrics().listen()), listen(MetricsConfig.defaults().listen()), "no");
+        LimitsConfig l = c.limits();
+        LimitsConfig dl = LimitsConfig.defaults();
+        t.row("limits.max_client_connections", l.maxClientConnections(), dl.maxClientConnections(), "yes");
+        t.row("limits.query_wait_timeout", duration(l.queryWaitTimeout()), duration(dl.queryWaitTimeout()), "yes");
+        t.row("limits.max_message_size", l.maxMessageSize(), dl.maxMessageSize(), "no");
+        t.row("limits.auth_timeout", duration(l.authTimeout()), duration(dl.authTimeout()), "no");
+        t.row("limits.max_client_prepared_statements", l.maxClientPreparedStatements(),
+                dl.maxClientPreparedStatements(), "no");
+        LogConfig g = c.log();
+        LogConfig dg = LogConfig.defaults();
+        t.row("log.level", g.level(), dg.level(), "yes");
+        t.row("log.format", g.format().configName(), dg.format().configName(), "no");
+        t.row("log.queries", g.queries(), dg.queries(), "yes");
+        t.row("log.slow_query_threshold", duration(g.slowQueryThreshold()), duration(dg.slowQueryThreshold()), "yes");
+        PoolConfig dp = PoolConfig.defaults();
+        for (DatabaseConfig db : c.databases().values()) {
+            String k = "databases." + db.name() + ".";
+            PoolConfig p = db.pool();
+            t.row(k + "pool.mode", p.mode().configName(), dp.mode().configName(), "no");
+            t.row(k + "pool.size", p.size(), dp.size(), "yes");
+            t.row(k + "pool.min_idle", p.minIdle(), dp.minIdle(), "no");
+            t.row(k + "pool.max_lifetime", duration(p.maxLifetime()), duration(dp.maxLifetime()), "no");
+            t.row(k + "pool.idle_timeout", duration(p.idleTimeout()), duration(dp.idleTimeout()), "no");
+            t.row(k + "pool.connect_timeout", duration(p.connectTimeout()), duration(dp.connectTimeout()), "no");
+            t.row(k + "pool.server_reset_query", p.serverResetQuery(), dp.serverResetQuery(), "no");
+            t.row(k + "pool.max_prepared_statements", p.maxPreparedStatements(), dp.maxPreparedStatements(), "no");
+            t.row(k + "pool.track_extra_parameters", p.trackExtraParameters(), dp.trackExtraParameters(), "no");
+            t.row(k + "on_session_state", db.onSessionState().name().toLowerCase(java.util.Locale.ROOT),
+                    DatabaseConfig.DEFAULT_ON_SESSION_STATE.name().toLowerCase(java.util.Locale.ROOT), "no");
+            // BackendUrl.toString shows the password as ***
+            t.row(k + "primary", db.primary(), null, "no");
+            t.row(k + "replicas", db.replicas(), List.of(), "no");
+        }
+        // the two settings pgbouncer_exporter reads from SHOW CONFIG, under PgBouncer's names
+        t.row("max_client_conn", l.maxClientConnections(), dl.maxClientConnections(), "yes");
+        t.row("max_user_connections", 0, 0, "no");
+        return t.build();
+    }
+
+    /** PgBouncer's columns (no per-user overrides in pgmux: NULL, limits 0 = none), then auth and admin. */
+    static ResultTable users(ProxyConfig c, Collection<Pool> pools, Collection<ClientSession> clients) {
+        ResultTable.Builder t = ResultTable.builder("name", "pool_size", "reserve_pool_size", "pool_mode",
+                "max_user_connections", "current_connections", "max_user_client_connections",
+                "current_client_connections", "auth", "admin");
+        for (UserConfig u : c.users()) {
+            long servers = pools.stream().filter(p -> p.key().user().equals(u.name()))
+                    .mapToLong(p -> p.counts().serversActive() + p.counts().serversIdle()).sum();
+            long clientCount = clients.stream().filter(s -> s.user().equals(u.name())).count();
+            t.row(u.name(), null, null, null, 0, servers, 0, clientCount, u.auth().configName(),
+                    c.admin().users().contains(u.name()) ? "yes" : "no");
+        }
+        return t.build();
+    }
+
+    /**
+     * PgBouncer's list sizes. pgmux keeps no free lists and no DNS cache (Netty resolves): those
+     * rows are 0. login_clients counts connections still logging in.
+     */
+    static ResultTable lists(ProxyConfig c, Collection<Pool> pools, int connections, int sessions, int admins) {
+        long servers = pools.stream().mapToLong(p -> p.counts().serversActive() + p.counts().serversIdle()).sum();
+        return ResultTable.builder("list", "items")
+                .row("databases", c.databases().size())
+                .row("users", c.users().size())
+                .row("pools", pools.size())
+                .row("free_clients", 0)
+                .row("used_clients", sessions + admins)
+                .row("login_clients", Math.max(0, connections - sessions - admins))
+                .row("free_servers", 0)
+                .row("used_servers", servers)
+                .row("dns_names", 0)
+                .row("dns_zones", 0)
+                .row("dns_queries", 0)
+                .row("dns_pending", 0)
+                .build();
+    }
+
+    static ResultTable version() {
+        return ResultTable.builder("version").row("pgmux " + Version.get()).build();
+    }
+
+    static ResultTable help() {
+        ResultTable.Builder t = ResultTable.builder("command", "description");
+        for (AdminCommand.Verb v : AdminCommand.Verb.values()) {
+            t.row(v.syntax(), v.description());
+        }
+        return t.build();
+    }
+
+    /** As the configuration file writes it: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 0}. */
+    static String duration(Duration d) {
+        long ms = d.toMillis();
+        if (ms == 0) {
+            return "0";
+        }
+        if (ms % 1000 != 0) {
+            return ms + "ms";
+        }
+        long s = ms / 1000;
+        if (s % 3600 == 0) {
+            return s / 3600 + "h";
+        }
+        return s % 60 == 0 ? s / 60 + "m" : s + "s";
+    }
+
+    private static String listen(HostPort h) {
+        return h == null ? "off" : h.toString();
+    }
+}

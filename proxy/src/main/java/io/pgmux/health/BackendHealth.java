@@ -1,0 +1,201 @@
+package io.pgmux.health;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
+import io.pgmux.backend.ServerConnector;
+import io.pgmux.backend.ServerLoginException;
+import io.pgmux.backend.ServerProbe;
+import io.pgmux.backend.ServerTarget;
+import io.pgmux.config.BackendUrl;
+import io.pgmux.config.DatabaseConfig;
+import io.pgmux.config.ProxyConfig;
+import io.pgmux.config.UserConfig;
+import io.pgmux.protocol.PgException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Whether each configured backend answers: a fresh connection running
+ * {@code SELECT pg_is_in_recovery()} (the server's login, then one query). Probes run only when
+ * someone asks ({@code /health/ready}, SHOW BACKENDS, a metrics scrape), and a result is reused
+ * for {@link #ttl} so frequent callers never hammer a server. Up/down transitions are logged once.
+ */
+public final class BackendHealth {
+    private static final Logger LOG = Logger.getLogger(BackendHealth.class.getName());
+    private static final String PROBE_SQL = "SELECT pg_is_in_recovery()";
+
+    private final ServerConnector connector;
+    private final Supplier<EventLoop> loops;
+    private final Supplier<ProxyConfig> config;
+    private final Duration ttl;
+    private final Duration timeout;
+    private final Map<String, BackendStatus> last = new ConcurrentHashMap<>();
+    private final Map<String, Future<BackendStatus>> inFlight = new ConcurrentHashMap<>();
+
+    /**
+     * @param loops   where probe connections run (any worker loop)
+     * @param ttl     how long a probe result is reused
+     * @param timeout connect, login and query limit of one probe
+     */
+    public BackendHealth(ServerConnector connector, Supplier<EventLoop> loops, Supplier<ProxyConfig> config,
+                         Duration ttl, Duration timeout) {
+        this.connector = connector;
+        this.loops = loops;
+        this.config = config;
+        this.ttl = ttl;
+        this.timeout = timeout;
+    }
+
+    /** The status of every configured backend, probing those whose last result is older than the TTL. */
+    public Future<List<BackendStatus>> check() {
+        List<Backend> backends = backends(config.get());
+        Promise<List<BackendStatus>> all = ImmediateEventExecutor.INSTANCE.newPromise();
+        if (backends.isEmpty()) {
+            all.setSuccess(List.of());
+            return all;
+        }
+        BackendStatus[] results = new BackendStatus[backends.size()];
+        AtomicInteger remaining = new AtomicInteger(backends.size());
+        for (int i = 0; i < backends.size(); i++) {
+            int slot = i;
+            status(backends.get(i)).addListener(f -> {
+                @SuppressWarnings("unchecked")
+                BackendStatus s = ((Future<BackendStatus>) f).getNow();
+                results[slot] = s;
+                if (remaining.decrementAndGet() == 0) {
+                    all.setSuccess(List.of(results));
+                }
+            });
+        }
+        return all;
+    }
+
+    /** The last known status of every configured backend, without probing. */
+    public List<BackendStatus> lastKnown() {
+        List<BackendStatus> out = new ArrayList<>();
+        for (Backend b : backends(config.get())) {
+            out.add(last.getOrDefault(b.status().key(), b.status()));
+        }
+        return out;
+    }
+
+    private synchronized Future<BackendStatus> status(Backend b) {
+        String key = b.status().key();
+        BackendStatus known = last.get(key);
+        if (known != null && System.currentTimeMillis() - known.checkedAtMillis() < ttl.toMillis()) {
+            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(known);
+        }
+        Future<BackendStatus> running = inFlight.get(key);
+        if (running != null) {
+            return running;
+        }
+        Promise<BackendStatus> result = ImmediateEventExecutor.INSTANCE.newPromise();
+        inFlight.put(key, result);
+        probe(b, result);
+        return result;
+    }
+
+    private void probe(Backend b, Promise<BackendStatus> result) {
+        BackendStatus base = b.status();
+        if (b.target() == null) {
+            finish(b, result, new BackendStatus(base.database(), base.role(), base.address(),
+                    BackendStatus.Health.UNKNOWN, null,
+                    "no credentials to probe with: give the backend URL a user and password", System.currentTimeMillis()));
+            return;
+        }
+        Future<List<String>> query = ServerProbe.query(connector, loops.get(), b.target(), timeout, PROBE_SQL);
+        query.addListener(f -> finish(b, result, query.isSuccess()
+                ? new BackendStatus(base.database(), base.role(), base.address(), BackendStatus.Health.UP,
+                        "t".equals(first(query.getNow())), null, System.currentTimeMillis())
+                : new BackendStatus(base.database(), base.role(), base.address(), BackendStatus.Health.DOWN,
+                        null, reason(query.cause()), System.currentTimeMillis())));
+    }
+
+    private void finish(Backend b, Promise<BackendStatus> result, BackendStatus s) {
+        BackendStatus previous = last.put(key(b), s);
+        logTransition(previous, s);
+        inFlight.remove(key(b), result);
+        result.setSuccess(s);
+    }
+
+    private static String key(Backend b) {
+        return b.status().key();
+    }
+
+    private static void logTransition(BackendStatus previous, BackendStatus now) {
+        BackendStatus.Health before = previous == null ? BackendStatus.Health.UNKNOWN : previous.health();
+        if (before == now.health()) {
+            return;
+        }
+        String which = now.role().label() + " " + now.address() + " of database \"" + now.database() + "\"";
+        if (now.health() == BackendStatus.Health.UP) {
+            LOG.info(() -> "backend up: " + which);
+        } else {
+            LOG.warning(() -> "backend down: " + which + ": " + now.error());
+        }
+    }
+
+    private static String first(List<String> row) {
+        return row.isEmpty() ? null : row.get(0);
+    }
+
+    /** The error's message; ServerProbe and ServerConnector errors never carry a password. */
+    private static String reason(Throwable t) {
+        if (t instanceof ServerLoginException e) {
+            return e.error().message();
+        }
+        if (t instanceof PgException e) {
+            return e.error().message();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    private record Backend(BackendStatus status, ServerTarget target) {
+    }
+
+    private static List<Backend> backends(ProxyConfig config) {
+        List<Backend> out = new ArrayList<>();
+        for (DatabaseConfig db : config.databases().values()) {
+            out.add(backend(db.name(), BackendStatus.Role.PRIMARY, db.primary(), config.users()));
+            for (BackendUrl replica : db.replicas()) {
+                out.add(backend(db.name(), BackendStatus.Role.REPLICA, replica, config.users()));
+            }
+        }
+        return out;
+    }
+
+    private static Backend backend(String database, BackendStatus.Role role, BackendUrl url, List<UserConfig> users) {
+        String address = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]:" + url.port() : url.host() + ":" + url.port();
+        return new Backend(BackendStatus.unknown(database, role, address), probeTarget(url, users));
+    }
+
+    /**
+     * The URL's user and password; without a user in the URL, the first user with a plain password
+     * (what pgmux itself would log in with for that client); null when there is none.
+     */
+    static ServerTarget probeTarget(BackendUrl url, List<UserConfig> users) {
+        if (url.user() != null) {
+            String password = url.password();
+            if (password == null) {
+                password = users.stream().filter(u -> u.name().equals(url.user())).findFirst()
+                        .flatMap(UserConfig::plainPassword).orElse(null);
+            }
+            return new ServerTarget(url.host(), url.port(), url.database(), url.user(), password);
+        }
+        for (UserConfig u : users) {
+            if (u.plainPassword().isPresent()) {
+                return new ServerTarget(url.host(), url.port(), url.database(), u.name(), u.plainPassword().get());
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,53 @@
+package io.pgmux.routing;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReadOnlyClassifierTest {
+    private final ReadOnlyClassifier c = new ReadOnlyClassifier(List.of("my_volatile_fn"));
+
+    @Test
+    void readOnlyTransactions() {
+        assertTrue(c.startsReadOnlyTransaction("BEGIN READ ONLY"));
+        assertTrue(c.startsReadOnlyTransaction("begin transaction isolation level repeatable read, read only"));
+        assertTrue(c.startsReadOnlyTransaction("START TRANSACTION READ ONLY"));
+        assertTrue(c.startsReadOnlyTransaction("BEGIN; SET TRANSACTION READ ONLY; SELECT 1"));
+        assertFalse(c.startsReadOnlyTransaction("BEGIN"));
+        assertFalse(c.startsReadOnlyTransaction("BEGIN READ WRITE"));
+        assertFalse(c.startsReadOnlyTransaction("BEGIN; SELECT 'read only'"));
+        assertFalse(c.startsReadOnlyTransaction("SELECT 1"));
+        assertTrue(c.setsTransactionReadOnly("SET TRANSACTION READ ONLY"));
+        assertFalse(c.setsTransactionReadOnly("SET TRANSACTION READ WRITE"));
+    }
+
+    @Test
+    void harmlessSelects() {
+        assertTrue(c.isHarmlessSelect("SELECT * FROM t WHERE id = $1"));
+        assertTrue(c.isHarmlessSelect("select count(*) from t;"));
+        assertTrue(c.isHarmlessSelect("WITH x AS (SELECT 1) SELECT * FROM x"));
+        assertTrue(c.isHarmlessSelect("(SELECT 1) UNION (SELECT 2)"));
+        assertTrue(c.isHarmlessSelect("SELECT 'nextval(x)', \"update\" FROM t"), "strings and quoted names are not calls");
+        assertTrue(c.isHarmlessSelect("VALUES (1), (2)"));
+    }
+
+    @Test
+    void selectsThatMustGoToThePrimary() {
+        assertFalse(c.isHarmlessSelect("SELECT * FROM t FOR UPDATE"));
+        assertFalse(c.isHarmlessSelect("SELECT * FROM t FOR NO KEY UPDATE"));
+        assertFalse(c.isHarmlessSelect("SELECT * FROM t FOR SHARE SKIP LOCKED"));
+        assertFalse(c.isHarmlessSelect("SELECT nextval('s')"));
+        assertFalse(c.isHarmlessSelect("SELECT pg_advisory_lock(1)"));
+        assertFalse(c.isHarmlessSelect("SELECT my_volatile_fn(1)"), "configured deny list");
+        assertFalse(c.isHarmlessSelect("SELECT * INTO copy FROM t"));
+        assertFalse(c.isHarmlessSelect("WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d"));
+        assertFalse(c.isHarmlessSelect("SELECT 1; DELETE FROM t"));
+        assertFalse(c.isHarmlessSelect("SELECT 1; SELECT 2"), "batches go to the primary");
+        assertFalse(c.isHarmlessSelect("UPDATE t SET x = 1"));
+        assertFalse(c.isHarmlessSelect("SELECT set_config('a', 'b', false)"));
+        assertFalse(c.isHarmlessSelect(""));
+    }
+}

@@ -46,6 +46,7 @@ import static io.pgmux.it.support.WireMessages.copyData;
 import static io.pgmux.it.support.WireMessages.copyDone;
 import static io.pgmux.it.support.WireMessages.copyFail;
 import static io.pgmux.it.support.WireMessages.copyText;
+import static io.pgmux.it.support.WireMessages.describe;
 import static io.pgmux.it.support.WireMessages.execute;
 import static io.pgmux.it.support.WireMessages.firstColumns;
 import static io.pgmux.it.support.WireMessages.functionCall;
@@ -323,7 +324,7 @@ class ExtendedProtocolIT {
     void copyByExtendedProtocolAsLibpqSendsIt() throws Exception {
         try (RawPg c = raw()) {
             c.send(concat(parse("", "COPY copy_rows(id, v) FROM STDIN"), bind("", ""),
-                    io.pgmux.it.support.WireMessages.describe('P', ""), execute("", 0), sync()));
+                    describe('P', ""), execute("", 0), sync()));
             assertEquals("12nG", types(readUntil(c, 'G')));
             c.send(concat(copyData("10\tx\n11\ty\n"), copyDone(), sync()));
             List<RawPg.Message> done = c.readUntilReady();

@@ -3,12 +3,11 @@ package io.pgmux.it;
 import io.pgmux.it.support.Jdbc;
 import io.pgmux.it.support.Pgmux;
 import io.pgmux.it.support.RawPg;
+import io.pgmux.it.support.WireMessages;
 import io.pgmux.it.support.SharedPostgres;
 import io.pgmux.it.support.TestPostgres;
-import io.pgmux.pool.PoolStats;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -343,11 +342,15 @@ class PreparedStatementsIT {
             assertEquals("53400", refused.getSQLState(), refused.getMessage());
             assertTrue(refused.getMessage().contains("max_client_prepared_statements"), refused.getMessage());
             assertEquals(51, refusedAt, "the limit is 50 statements");
-            c.rollback();
+            c.rollback(); // pgjdbc's ROLLBACK is a named statement too: it must pass at the limit
             for (int k = 1; k <= ok.size(); k++) {
                 assertEquals(k, single(ok.get(k - 1)), "statement " + k + " after the rollback");
             }
-            assertEquals("1", one(c, "SELECT 1"));
+            // still at the limit: another new statement is refused again, and the client recovers again
+            SQLException again = assertThrows(SQLException.class, () -> one(c, "SELECT 1"));
+            assertEquals("53400", again.getSQLState(), again.getMessage());
+            c.rollback();
+            assertEquals(7, single(ok.get(6)), "an existing statement after the second rollback");
             c.commit();
         }
     }
@@ -569,26 +572,53 @@ class PreparedStatementsIT {
     }
 
     /**
-     * Outside an explicit transaction the issue asks pgmux to re-prepare and retry once, so the
-     * client never sees the error.
+     * Outside a transaction, a statement whose cached plan went stale after DDL is re-prepared and
+     * run again, and the client sees only the new result: its batch asked for the portal's row
+     * description (Describe 'P') and one result format for all columns, so the retry's answers are
+     * exactly what PostgreSQL would give a freshly prepared statement (libpq's PQexecPrepared shape).
      */
     @Test
-    @Disabled("pgmux does not yet re-prepare and retry a statement failing with 0A000 'cached plan must not "
-            + "change result type' outside a transaction (issue 3, must-have 5)")
     void schemaChangeOutsideATransactionIsRetriedTransparently() throws Exception {
         pg.sql(DB, "DROP TABLE IF EXISTS shape_auto", "CREATE TABLE shape_auto(id int PRIMARY KEY, a text)",
                 "INSERT INTO shape_auto VALUES (1, 'one')", "ALTER TABLE shape_auto OWNER TO " + USER);
-        try (Pgmux single = singleConnection();
-             Connection c = single.connect(DB, USER, USER, props("prepareThreshold", "1"));
-             PreparedStatement ps = c.prepareStatement("SELECT * FROM shape_auto WHERE id = ?")) {
-            ps.setInt(1, 1);
-            assertEquals(2, columns(ps));
+        try (Pgmux single = singleConnection(); RawPg c = rawClient(single)) {
+            run(c, concat(parse("shape", "SELECT * FROM shape_auto WHERE id = $1"), sync()), "1Z");
+            byte[] batch = concat(bind("", "shape", "1"), WireMessages.describe('P', ""), execute("", 0), sync());
+            assertEquals(List.of("1", "one"), firstRow(c, batch, "2TDCZ"));
             pg.sql(DB, "ALTER TABLE shape_auto ADD COLUMN b int DEFAULT 7");
-            assertEquals(3, columns(ps));
+            assertEquals(List.of("1", "one", "7"), firstRow(c, batch, "2TDCZ"), "no error: the retry's answers only");
+            assertEquals(List.of("1", "one", "7"), firstRow(c, batch, "2TDCZ"), "and the re-prepared statement stays good");
+        }
+    }
+
+    /**
+     * A client that does not describe the portal (pgjdbc reuses the row description it cached) gets
+     * the error, as from PostgreSQL directly: replaying its Bind would hand it rows of a shape it does
+     * not expect. Inside a transaction the error always goes to the client.
+     */
+    @Test
+    void schemaChangeWithoutDescribeIsNotRetried() throws Exception {
+        pg.sql(DB, "DROP TABLE IF EXISTS shape_nodesc", "CREATE TABLE shape_nodesc(id int PRIMARY KEY, a text)",
+                "INSERT INTO shape_nodesc VALUES (1, 'one')", "ALTER TABLE shape_nodesc OWNER TO " + USER);
+        try (Pgmux single = singleConnection(); RawPg c = rawClient(single)) {
+            run(c, concat(parse("nodesc", "SELECT * FROM shape_nodesc WHERE id = $1"), sync()), "1Z");
+            byte[] batch = concat(bind("", "nodesc", "1"), execute("", 0), sync());
+            assertEquals(List.of("1", "one"), firstRow(c, batch, "2DCZ"));
+            pg.sql(DB, "ALTER TABLE shape_nodesc ADD COLUMN b int DEFAULT 7");
+            List<RawPg.Message> failed = c.send(batch).readUntilReady();
+            assertEquals("EZ", types(failed), RawPg.describe(failed));
+            assertEquals("0A000", RawPg.firstError(failed).code());
         }
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Sends {@code pipeline}, checks the message types that come back, returns the first row's columns. */
+    private static List<String> firstRow(RawPg c, byte[] pipeline, String expectedTypes) throws Exception {
+        List<RawPg.Message> messages = c.send(pipeline).readUntilReady();
+        assertEquals(expectedTypes, types(messages), RawPg.describe(messages));
+        return messages.stream().filter(m -> m.type() == 'D').findFirst().map(WireMessages::columns).orElseThrow();
+    }
 
     private static RawPg rawClient(Pgmux proxy) throws Exception {
         RawPg c = RawPg.connect(proxy.port());

@@ -12,6 +12,8 @@ import java.util.List;
  */
 public final class ServerStatements {
     private final LinkedHashMap<String, PreparedStatement> lru = new LinkedHashMap<>(32, 0.75f, true);
+    /** Names prepared on the server that must be closed before their next use (stale, or dropped by a client). */
+    private List<String> toClose = List.of();
 
     /** True when this server has the very statement (not just one with a colliding name). */
     public boolean contains(PreparedStatement s) {
@@ -43,6 +45,28 @@ public final class ServerStatements {
         return close;
     }
 
+    /**
+     * The statement may no longer be used as prepared on the server (its cached plan went stale, or a
+     * client deallocated it): forget it, and close it there before it is prepared again.
+     */
+    public void invalidate(PreparedStatement s) {
+        if (lru.remove(s.serverName(), s)) {
+            if (toClose.isEmpty()) {
+                toClose = new ArrayList<>(2);
+            }
+            toClose.add(s.serverName());
+        }
+    }
+
+    /** The names to Close on the server now (each once); empty almost always. */
+    public List<String> takeToClose() {
+        List<String> names = toClose;
+        if (!names.isEmpty()) {
+            toClose = List.of();
+        }
+        return names;
+    }
+
     /** Undoes {@link #add} when the Parse failed or was never run. */
     public void remove(PreparedStatement s) {
         lru.remove(s.serverName(), s);
@@ -51,6 +75,7 @@ public final class ServerStatements {
     /** The server dropped everything (DISCARD ALL, DEALLOCATE ALL). */
     public void clear() {
         lru.clear();
+        toClose = List.of();
     }
 
     public int size() {

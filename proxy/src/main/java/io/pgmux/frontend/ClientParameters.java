@@ -1,11 +1,14 @@
 package io.pgmux.frontend;
 
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The session parameters one client expects, so that whichever server connection it lands on can be
@@ -14,11 +17,21 @@ import java.util.Map;
  * <p>Two kinds: tracked parameters are ones PostgreSQL reports with ParameterStatus (TimeZone,
  * DateStyle...), so a client's later {@code SET} is seen and followed; explicit parameters are other
  * settings the client gave in its startup packet (say {@code extra_float_digits}), which pgmux sets
- * on every server the client uses. Loop-confined, like the session that owns it.
+ * on every server the client uses.
+ *
+ * <p>A startup value is raw text ({@code DateStyle=ISO}); PostgreSQL applies it over the default and
+ * reports the full value ({@code ISO, MDY}). Until a server has shown the full value, the name is
+ * unconfirmed: the sync resets the setting before applying it, as a fresh connection would, and then
+ * adopts what the server reports. The confirmed startup values are also what a client's RESET goes
+ * back to, as in PostgreSQL. Loop-confined, like the session that owns it.
  */
 public final class ClientParameters {
     private final Map<String, String> tracked;
     private final Map<String, String> explicit;
+    /** Tracked names whose value is raw startup text not yet shown in full by a server. */
+    private final Set<String> unconfirmed = new HashSet<>();
+    /** The startup values of tracked names (full once confirmed): where RESET goes back to. */
+    private final Map<String, String> startup = new HashMap<>();
 
     private ClientParameters(Map<String, String> tracked, Map<String, String> explicit) {
         this.tracked = tracked;
@@ -29,8 +42,10 @@ public final class ClientParameters {
      * @param startup      the client's startup parameters other than user, database and options
      * @param welcome      the pool's server defaults as reported at its first login
      * @param trackedNames the parameters kept in sync, spelled as PostgreSQL reports them
+     * @param known        full values servers reported for raw startup text before (name → raw → full)
      */
-    public static ClientParameters of(Map<String, String> startup, Map<String, String> welcome, List<String> trackedNames) {
+    public static ClientParameters of(Map<String, String> startup, Map<String, String> welcome, List<String> trackedNames,
+                                      Map<String, Map<String, String>> known) {
         Map<String, String> canonical = new HashMap<>();
         for (String name : trackedNames) {
             canonical.put(name.toLowerCase(Locale.ROOT), name);
@@ -42,16 +57,30 @@ public final class ClientParameters {
                 tracked.put(name, v);
             }
         }
-        Map<String, String> explicit = new LinkedHashMap<>();
+        ClientParameters p = new ClientParameters(tracked, new LinkedHashMap<>());
         startup.forEach((k, v) -> {
             String name = canonical.get(k.toLowerCase(Locale.ROOT));
-            if (name != null) {
+            if (name == null) {
+                p.explicit.put(k.toLowerCase(Locale.ROOT), v);
+                return;
+            }
+            String full = known.getOrDefault(name, Map.of()).get(v);
+            if (full != null) {
+                tracked.put(name, full);
+                p.startup.put(name, full);
+            } else if (!v.equals(welcome.get(name))) {
                 tracked.put(name, v);
+                p.startup.put(name, v);
+                p.unconfirmed.add(name);
             } else {
-                explicit.put(k.toLowerCase(Locale.ROOT), v);
+                p.startup.put(name, v);
             }
         });
-        return new ClientParameters(tracked, explicit);
+        return p;
+    }
+
+    public static ClientParameters of(Map<String, String> startup, Map<String, String> welcome, List<String> trackedNames) {
+        return of(startup, welcome, trackedNames, Map.of());
     }
 
     /** What the client is told at login: the server's parameters with the client's own values over them. */
@@ -70,6 +99,63 @@ public final class ClientParameters {
             return false;
         }
         return !value.equals(tracked.put(name, value));
+    }
+
+    /**
+     * A sync that applied raw startup values finished: adopt the values the server now has and
+     * remember them (in {@code known}) for the next client sending the same text.
+     */
+    void confirm(Collection<String> names, Map<String, String> serverValues, Map<String, Map<String, String>> known) {
+        for (String name : names) {
+            String full = serverValues.get(name);
+            if (full == null || !unconfirmed.remove(name)) {
+                continue;
+            }
+            String raw = startup.put(name, full);
+            tracked.put(name, full);
+            if (raw != null) {
+                known.computeIfAbsent(name, n -> new java.util.concurrent.ConcurrentHashMap<>()).putIfAbsent(raw, full);
+            }
+        }
+    }
+
+    /** A RESET (or DISCARD ALL) ran: these names go back to the client's startup values, if it gave any. */
+    void reset(Collection<String> names) {
+        for (String name : names) {
+            String v = startup.get(name);
+            if (v != null) {
+                tracked.put(name, v);
+            }
+        }
+    }
+
+    /** The tracked names a RESET of {@code setting} (lower case; "all" for every one) touches. */
+    Set<String> trackedNames(String setting) {
+        if (setting.equals("all")) {
+            return tracked.keySet();
+        }
+        for (String name : tracked.keySet()) {
+            if (name.equalsIgnoreCase(setting)) {
+                return Set.of(name);
+            }
+        }
+        return Set.of();
+    }
+
+    /** The client's startup value of a tracked setting, or null when it gave none. */
+    String startupValue(String name) {
+        return startup.get(name);
+    }
+
+    /** Sets what the client expects for a tracked setting (a restored RESET). */
+    void expect(String name, String value) {
+        if (tracked.containsKey(name)) {
+            tracked.put(name, value);
+        }
+    }
+
+    boolean isUnconfirmed(String name) {
+        return unconfirmed.contains(name);
     }
 
     public Map<String, String> tracked() {

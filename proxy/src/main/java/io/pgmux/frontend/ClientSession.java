@@ -11,20 +11,15 @@ import io.pgmux.pool.PoolClient;
 import io.pgmux.pool.PoolMode;
 import io.pgmux.protocol.BackendMessages;
 import io.pgmux.protocol.FrontendMessages;
+import io.pgmux.protocol.MessageTypes;
 import io.pgmux.protocol.PgError;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.ReadyForQuery;
 import io.pgmux.protocol.ResponseLedger;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.SyntheticResponse;
-import io.pgmux.config.SessionStatePolicy;
-import io.pgmux.pool.PoolSettings;
-import io.pgmux.routing.PinReason;
-import io.pgmux.routing.SessionEffect;
-import io.pgmux.routing.SessionStateClassifier;
 
 import java.util.ArrayDeque;
-import java.util.EnumSet;
 import java.util.logging.Logger;
 
 /**
@@ -38,14 +33,6 @@ import java.util.logging.Logger;
 public final class ClientSession implements ServerListener, PoolClient {
     private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
 
-    /** What PostgreSQL answers to DEALLOCATE: CommandComplete then ReadyForQuery. */
-    private static final SyntheticResponse DEALLOCATE_ANSWER = (alloc, status) -> {
-        io.netty.buffer.ByteBuf out = alloc.buffer(24);
-        BackendMessages.writeCommandComplete(out, "DEALLOCATE");
-        out.writeByte(io.pgmux.protocol.MessageTypes.READY_FOR_QUERY).writeInt(5).writeByte(status);
-        return out;
-    };
-
     /**
      * IDLE: no server (transaction mode between transactions). WAITING: asked the pool, input held.
      * ACTIVE: holds a server. CLOSED: the client is gone; a held server may still be rolled back or
@@ -55,6 +42,8 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     private static final int BLOCK_WAITING = 1;
     private static final int BLOCK_SERVER_FULL = 2;
+    /** Input held while waiting for a server beyond which the client is no longer read. */
+    private static final int MAX_PENDING_BYTES = 256 * 1024;
 
     private final Channel client;
     private final SessionContext context;
@@ -66,17 +55,11 @@ public final class ClientSession implements ServerListener, PoolClient {
     private final long connectedAtMillis = System.currentTimeMillis();
     private final RequestForwarder requests;
     private final ResponseForwarder responses;
+    private final SessionSql sql;
     private final ServerCleanup cleanup = new ServerCleanup(this);
     private final PlanRetry planRetry = new PlanRetry();
-    /** Named-statement handling; null in session mode or with max_prepared_statements 0. */
-    private final StatementRewriter rewriter;
-    /** Session-state detection; null in session mode or with on_session_state: ignore. */
-    private final SessionStateClassifier classifier;
-    private final EnumSet<PinReason> pins = EnumSet.noneOf(PinReason.class);
-    private volatile String pinnedBy = "";
-    /** A DISCARD ALL or DEALLOCATE ALL is on its way: read CommandComplete tags until ReadyForQuery. */
-    private boolean watchTags;
     private final ArrayDeque<ByteBuf> pendingInput = new ArrayDeque<>();
+    private int pendingBytes;
     private volatile State state = State.IDLE;
     private ServerConnection server;
     private int readBlockers;
@@ -91,8 +74,6 @@ public final class ClientSession implements ServerListener, PoolClient {
     private long transactionSince;
     /** True while server bytes are being framed: the server must not change hands until that ends. */
     private boolean inServerFeed;
-    /** Issue 4, query log: SQL of the first request since busySince, kept only while log.queries or the slow log is on. */
-    private String loggedSql;
 
     ClientSession(Channel client, SessionContext context, Pool pool, ClientParameters parameters, long cancelKey,
                   String user, String database) {
@@ -105,11 +86,7 @@ public final class ClientSession implements ServerListener, PoolClient {
         this.database = database;
         this.requests = new RequestForwarder(this, context.config().limits().maxMessageSize());
         this.responses = new ResponseForwarder(this, client);
-        PoolSettings settings = pool.settings();
-        this.rewriter = settings.multiplexed() && settings.maxPreparedStatements() > 0
-                ? new StatementRewriter(this, settings.maxClientPreparedStatements()) : null;
-        this.classifier = settings.multiplexed() && settings.onSessionState() != SessionStatePolicy.IGNORE
-                ? new SessionStateClassifier(settings.trackedParameters()) : null;
+        this.sql = new SessionSql(this, pool.settings());
     }
 
     void start() {
@@ -131,7 +108,7 @@ public final class ClientSession implements ServerListener, PoolClient {
             return;
         }
         if (state == State.WAITING) {
-            pendingInput.add(in);
+            hold(in);
             return;
         }
         int end = in.writerIndex();
@@ -144,11 +121,21 @@ public final class ClientSession implements ServerListener, PoolClient {
             return;
         }
         if ((stop < end || requests.holdsMessage()) && state != State.CLOSED) {
-            pendingInput.add(in.retainedSlice(stop, end - stop));
+            hold(in.retainedSlice(stop, end - stop));
             in.release();
-            acquire();
+            state = State.WAITING;
+            pool.acquire(this);
         } else {
             in.release();
+        }
+    }
+
+    /** Keeps input while waiting for a server; a client that keeps sending is paused past a bound. */
+    private void hold(ByteBuf in) {
+        pendingInput.add(in);
+        pendingBytes += in.readableBytes();
+        if (pendingBytes > MAX_PENDING_BYTES) {
+            block(BLOCK_WAITING);
         }
     }
 
@@ -180,10 +167,11 @@ public final class ClientSession implements ServerListener, PoolClient {
             b.release();
         }
         if (server != null) {
-            cleanup.start(server, requests.inMessage(), mode() == PoolMode.SESSION || !pins.isEmpty());
+            cleanup.start(server, requests.inMessage(), mode() == PoolMode.SESSION || sql.pinned());
         }
         requests.release();
         planRetry.abandon();
+        sql.releaseLogged();
     }
 
     void terminate() {
@@ -193,10 +181,34 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     // ---------------------------------------------------------------- pool side
 
-    private void acquire() {
-        state = State.WAITING;
-        block(BLOCK_WAITING);
-        pool.acquire(this);
+    /**
+     * The fast path of a transaction's first message: an idle server on this loop, taken at once,
+     * so the message is forwarded in the same pass (no held input, no pause of the client socket).
+     */
+    boolean attachIdleServer() {
+        ServerConnection c = pool.tryAcquireIdle(client.eventLoop());
+        if (c == null) {
+            return false;
+        }
+        attach(c);
+        return true;
+    }
+
+    private void attach(ServerConnection c) {
+        server = c;
+        c.attach(this);
+        state = State.ACTIVE;
+        syncParameters(c);
+    }
+
+    /** Makes {@code c}'s settings the client's, ahead of anything the client sends on it. */
+    private void syncParameters(ServerConnection c) {
+        ParameterSync sync = ParameterSync.plan(parameters, c);
+        if (sync != null) {
+            c.write(FrontendMessages.query(client.alloc(), sync.sql()));
+            c.ledger().addSwallowed(ResponseLedger.QUERY, sync);
+            serverWritten = true;
+        }
     }
 
     @Override
@@ -205,15 +217,8 @@ public final class ClientSession implements ServerListener, PoolClient {
             pool.release(c);
             return;
         }
-        server = c;
-        c.attach(this);
-        state = State.ACTIVE;
-        String sync = ParameterSync.statement(parameters, c);
-        if (sync != null) {
-            c.write(FrontendMessages.query(client.alloc(), sync));
-            c.ledger().addSwallowed(ResponseLedger.QUERY, null);
-            serverWritten = true;
-        }
+        attach(c);
+        pendingBytes = 0;
         unblock(BLOCK_WAITING);
         ByteBuf b;
         while (state == State.ACTIVE && server == c && (b = pendingInput.poll()) != null) {
@@ -299,7 +304,7 @@ public final class ClientSession implements ServerListener, PoolClient {
         planRetry.abandon();
         busySince = 0;
         transactionSince = 0;
-        loggedSql = null;
+        sql.releaseLogged();
         from.ledger().clear();
         pool.release(from);
         cleanup.cancelTimer();
@@ -314,6 +319,13 @@ public final class ClientSession implements ServerListener, PoolClient {
             terminate();
         } else {
             closeWith(error);
+        }
+    }
+
+    /** The parameter sync's ReadyForQuery: the server's reports settle the client's raw startup values. */
+    void onSyncDone(ServerConnection from, ParameterSync sync) {
+        if (!sync.unconfirmed().isEmpty()) {
+            parameters.confirm(sync.unconfirmed(), from.reportedParameters(), pool.knownParameterValues());
         }
     }
 
@@ -333,26 +345,33 @@ public final class ClientSession implements ServerListener, PoolClient {
                     "transaction blocks not allowed in statement pooling mode"));
             return;
         }
-        watchTags = false;
+        recordTimes(status);
+        boolean resetsPending = sql.onIdle();
+        if (status == ReadyForQuery.IDLE && mode != PoolMode.SESSION && !sql.pinned()) {
+            releaseAfterRead = true; // the next lease syncs parameters anyway
+        } else if (resetsPending) {
+            syncParameters(from); // a RESET went to the server's default: put the client's startup value back
+            from.flush();
+        }
+        if (status == ReadyForQuery.IDLE && draining) {
+            closeAfterRead = true;
+        }
+    }
+
+    private void recordTimes(byte status) {
         long now = System.nanoTime();
         if (busySince != 0) {
             long took = now - busySince;
             pool.stats().recordQuery(took);
             busySince = 0;
-            if (loggedSql != null || logsSql()) {
-                QueryLog.log(this, loggedSql, took, context.config().log());
-                loggedSql = null;
+            if (sql.loggedSql() != null || logsSql()) {
+                QueryLog.log(this, sql.loggedSql(), took, context.config().log());
+                sql.releaseLogged();
             }
         }
         if (status == ReadyForQuery.IDLE && transactionSince != 0) {
             pool.stats().recordTransaction(now - transactionSince);
             transactionSince = 0;
-        }
-        if (status == ReadyForQuery.IDLE && mode != PoolMode.SESSION && pins.isEmpty()) {
-            releaseAfterRead = true;
-        }
-        if (status == ReadyForQuery.IDLE && draining) {
-            closeAfterRead = true;
         }
     }
 
@@ -374,40 +393,7 @@ public final class ClientSession implements ServerListener, PoolClient {
         }
     }
 
-    // ---------------------------------------------------------------- SQL the session looks at
-
-    boolean inspectsSql() {
-        return rewriter != null || classifier != null;
-    }
-
-    StatementRewriter rewriter() {
-        return rewriter;
-    }
-
-    PlanRetry planRetry() {
-        return planRetry;
-    }
-
-    /** A simple query on its way to {@code server}. Returns true when pgmux answered or refused it instead. */
-    boolean onQuerySql(ServerConnection server, String sql, ServerWriter out) {
-        if (rewriter != null) {
-            if (rewriter.deallocate(sql)) {
-                server.ledger().addSynthetic(ResponseLedger.QUERY, DEALLOCATE_ANSWER);
-                emitSynthetic(server);
-                return true;
-            }
-            String head = sql.stripLeading();
-            if (head.regionMatches(true, 0, "discard", 0, 7) || head.regionMatches(true, 0, "deallocate", 0, 10)) {
-                watchTags = true;
-            }
-        }
-        return checkSessionState(server, sql, out);
-    }
-
-    /** The query of a Parse on its way to {@code server}; true when refused. */
-    boolean onParseSql(ServerConnection server, String sql, ServerWriter out) {
-        return checkSessionState(server, sql, out);
-    }
+    // ---------------------------------------------------------------- answers pgmux gives itself
 
     /**
      * Writes a bodiless answer pgmux gives without a server (ParseComplete, CloseComplete) or, for
@@ -417,7 +403,7 @@ public final class ClientSession implements ServerListener, PoolClient {
         if (type == 0) {
             return false;
         }
-        io.netty.buffer.ByteBuf msg = type == io.pgmux.protocol.MessageTypes.READY_FOR_QUERY
+        ByteBuf msg = type == MessageTypes.READY_FOR_QUERY
                 ? BackendMessages.readyForQuery(client.alloc(), ReadyForQuery.IDLE)
                 : BackendMessages.empty(client.alloc(), type);
         client.write(msg, client.voidPromise());
@@ -425,68 +411,15 @@ public final class ClientSession implements ServerListener, PoolClient {
         return true;
     }
 
-    /** True when this SQL would create or clear session state: it must then run on a server. */
-    boolean inspectsSessionState(String sql) {
-        return classifier != null && !classifier.classify(sql).isNone();
-    }
-
-    /** With no server: a DEALLOCATE of the client's own statement needs none. */
-    boolean answerDeallocateLocally(String sql) {
-        if (!rewriter.deallocate(sql)) {
-            return false;
-        }
-        client.write(DEALLOCATE_ANSWER.render(client.alloc(), ReadyForQuery.IDLE), client.voidPromise());
+    /** Writes {@code answer} as if from an idle server (status 'I'); always true. */
+    boolean answerLocally(SyntheticResponse answer) {
+        client.write(answer.render(client.alloc(), ReadyForQuery.IDLE), client.voidPromise());
         clientWritten();
         return true;
     }
 
-    private boolean checkSessionState(ServerConnection server, String sql, ServerWriter out) {
-        if (classifier == null) {
-            return false;
-        }
-        SessionEffect effect = classifier.classify(sql);
-        if (effect.isNone()) {
-            return false;
-        }
-        if (!effect.adds().isEmpty() && pool.settings().onSessionState() == SessionStatePolicy.ERROR) {
-            ErrorInjection.inject(server, out, PgError.error(SqlState.FEATURE_NOT_SUPPORTED,
-                    effect.statement() + " creates session state, which transaction pooling does not keep"
-                            + " (on_session_state: error)")
-                    .withHint("use a session-mode database for this client, or on_session_state: pin"));
-            return true;
-        }
-        pins.removeAll(effect.clears());
-        if (pins.isEmpty()) {
-            pinnedBy = "";
-        }
-        if (!effect.adds().isEmpty()) {
-            if (pins.isEmpty()) {
-                pinnedBy = effect.statement();
-                LOG.fine(() -> this + " pinned to its server connection by " + effect.statement());
-            }
-            pins.addAll(effect.adds());
-        }
-        return false;
-    }
-
-    boolean watchingCommandTags() {
-        return watchTags;
-    }
-
-    /** CommandComplete with {@code tag} while watching: after DISCARD ALL the server holds no statements. */
-    void onCommandTag(ServerConnection server, String tag) {
-        if (rewriter != null && DeallocateCommand.dropsAll(tag)) {
-            rewriter.onServerDiscarded(server);
-        }
-    }
-
-    void emitSynthetic(ServerConnection server) {
-        responses.emitSynthetic(server);
-    }
-
-    /** Why the session is pinned (empty when it is not), for the admin console. */
-    public String pinnedBy() {
-        return pinnedBy;
+    void emitSynthetic(ServerConnection on) {
+        responses.emitSynthetic(on);
     }
 
     // ---------------------------------------------------------------- admin and lifecycle
@@ -510,7 +443,7 @@ public final class ClientSession implements ServerListener, PoolClient {
     /** Sends a (fatal) error and closes the client. */
     void closeWith(PgError error) {
         if (state != State.CLOSED) {
-            pool.stats().recordError(error.code()); // issue 4: metrics, errors by SQLSTATE class
+            pool.stats().recordError(error.code()); // metrics: errors by SQLSTATE class
         }
         if (client.isActive()) {
             client.writeAndFlush(BackendMessages.errorResponse(client.alloc(), error))
@@ -528,7 +461,7 @@ public final class ClientSession implements ServerListener, PoolClient {
     }
 
     private void unblock(int reason) {
-        if (readBlockers == 0) {
+        if ((readBlockers & reason) == 0) {
             return;
         }
         readBlockers &= ~reason;
@@ -546,8 +479,11 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     void serverWritten() {
         serverWritten = true;
-        if (busySince == 0 && server != null) {
-            requestsSent(server);
+        if (busySince == 0) {
+            busySince = System.nanoTime(); // requests went to the server: the query clock starts
+            if (transactionSince == 0) {
+                transactionSince = busySince;
+            }
         }
     }
 
@@ -559,37 +495,30 @@ public final class ClientSession implements ServerListener, PoolClient {
         pool.stats().queries.increment();
     }
 
-    // ---------------------------------------------------------------- issue 4: query log, error counts
-
-    /** True when the SQL of requests must be kept for the query log; one volatile read per request. */
-    boolean logsSql() {
-        return context.config().log().logsQueries();
-    }
-
-    /** The SQL of a Query or Parse on its way to the server; the first of a busy period is logged. */
-    void noteSql(String sql) {
-        if (loggedSql == null && logsSql()) {
-            loggedSql = sql;
-        }
-    }
-
     /** An ErrorResponse from the server is on its way to the client. */
     void countError(PgError error) {
         pool.stats().recordError(error.code());
     }
 
-    /** Requests went to the server: start the query (and transaction) clocks if they were stopped. */
-    void requestsSent(ServerConnection to) {
-        if (busySince == 0) {
-            busySince = System.nanoTime();
-            if (transactionSince == 0) {
-                transactionSince = busySince;
-            }
-        }
+    /** True when the SQL of requests must be kept for the query log. */
+    boolean logsSql() {
+        return context.config().log().logsQueries();
     }
 
     private PoolMode mode() {
         return pool.settings().mode();
+    }
+
+    SessionSql sql() {
+        return sql;
+    }
+
+    StatementRewriter rewriter() {
+        return sql.rewriter();
+    }
+
+    PlanRetry planRetry() {
+        return planRetry;
     }
 
     ServerConnection server() {
@@ -608,13 +537,14 @@ public final class ClientSession implements ServerListener, PoolClient {
         return context;
     }
 
-    /** The pool serving this client (public for the admin console and metrics, issue 4). */
+    /** The pool serving this client (public for the admin console and metrics). */
     public Pool pool() {
         return pool;
     }
 
-    Channel channel() {
-        return client;
+    /** Why the session is pinned (empty when it is not), for the admin console. */
+    public String pinnedBy() {
+        return sql.pinnedBy();
     }
 
     @Override

@@ -23,6 +23,14 @@ final class ErrorInjection {
     }
 
     static void inject(ServerConnection server, ServerWriter out, PgError error) {
+        inject(server, out, error, false);
+    }
+
+    /**
+     * @param replacesQuery the refused message is a simple Query: a Sync follows, so the client gets
+     *                      the ReadyForQuery a Query ends with
+     */
+    static void inject(ServerConnection server, ServerWriter out, PgError error, boolean replacesQuery) {
         ByteBufAllocator alloc = server.channel().alloc();
         String sql = "DO $pgmux$BEGIN RAISE EXCEPTION USING ERRCODE = " + ParameterSync.literal(error.code())
                 + ", MESSAGE = " + ParameterSync.literal(error.message())
@@ -39,10 +47,16 @@ final class ErrorInjection {
         msgs.writeByte(MessageTypes.BIND).writeInt(12).writeByte(0).writeByte(0).writeShort(0).writeShort(0).writeShort(0);
         // Execute: unnamed portal, no row limit
         msgs.writeByte(MessageTypes.EXECUTE).writeInt(9).writeByte(0).writeInt(0);
+        if (replacesQuery) {
+            msgs.writeByte(MessageTypes.SYNC).writeInt(4);
+        }
         out.writeInjected(msgs);
         ResponseLedger ledger = server.ledger();
         ledger.addSwallowed(ResponseLedger.PARSE, null);
         ledger.addSwallowed(ResponseLedger.BIND, null);
         ledger.add(ResponseLedger.EXECUTE); // its ErrorResponse is the client's
+        if (replacesQuery) {
+            ledger.add(ResponseLedger.SYNC);
+        }
     }
 }

@@ -303,7 +303,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
             authTimer.cancel(false);
         }
         ClientParameters params = ClientParameters.of(startupParameters, pool.welcomeParameters(),
-                pool.settings().trackedParameters());
+                pool.settings().trackedParameters(), pool.knownParameterValues());
         long key = context.cancels().newKey();
         ClientSession session = new ClientSession(ctx.channel(), context, pool, params, key, userName, database);
         ctx.writeAndFlush(BackendMessages.welcome(ctx.alloc(), params.welcome(pool.welcomeParameters()),

@@ -12,52 +12,77 @@ import java.util.Map;
  * before the client's own traffic runs on it (PgBouncer's varcache_apply). It is pipelined ahead of
  * the client's messages and its responses are swallowed, so a match costs nothing and a mismatch no
  * extra round trip.
+ *
+ * @param sql         the statement to send
+ * @param unconfirmed raw startup values it applies; the server's reports settle them when it is done
  */
-public final class ParameterSync {
-    private ParameterSync() {
-    }
+public record ParameterSync(String sql, List<String> unconfirmed) {
 
     /**
-     * Returns the SQL to send, or null when the server already matches. Unreported parameters pgmux
-     * sets are recorded on the server connection here, as they will be by the time anything else runs.
+     * Returns the sync to send, or null when the server already matches (the common case, checked
+     * without allocating). Unreported parameters pgmux sets are recorded on the server connection
+     * here, as they will be by the time anything else runs.
      */
-    public static String statement(ClientParameters client, ServerConnection server) {
+    public static ParameterSync plan(ClientParameters client, ServerConnection server) {
+        if (matches(client, server)) {
+            return null;
+        }
+        List<String> statements = new ArrayList<>();
         List<String> sets = new ArrayList<>();
-        List<String> resets = new ArrayList<>();
+        List<String> unconfirmed = new ArrayList<>();
         Map<String, String> reported = server.reportedParameters();
-        client.tracked().forEach((name, value) -> {
-            if (!value.equals(reported.get(name))) {
-                sets.add(setConfig(name, value));
+        for (Map.Entry<String, String> e : client.tracked().entrySet()) {
+            String name = e.getKey();
+            if (client.isUnconfirmed(name)) {
+                // a fresh connection applies startup text over the built-in value (not the database's
+                // or role's default, which the client's value outranks): so do we, to get the same
+                // result for partial values such as DateStyle=ISO
+                statements.add("SELECT pg_catalog.set_config(name, boot_val, false) FROM pg_catalog.pg_settings"
+                        + " WHERE name = " + literal(name));
+                statements.add("SELECT " + setConfig(name, e.getValue()));
+                unconfirmed.add(name);
+            } else if (!e.getValue().equals(reported.get(name))) {
+                sets.add(setConfig(name, e.getValue()));
             }
-        });
+        }
         Map<String, String> overrides = server.parameterOverrides();
-        client.explicit().forEach((name, value) -> {
-            if (!value.equals(overrides.get(name))) {
-                sets.add(setConfig(name, value));
-                overrides.put(name, value);
+        for (Map.Entry<String, String> e : client.explicit().entrySet()) {
+            if (!e.getValue().equals(overrides.get(e.getKey()))) {
+                sets.add(setConfig(e.getKey(), e.getValue()));
+                overrides.put(e.getKey(), e.getValue());
             }
-        });
+        }
         for (Iterator<String> it = overrides.keySet().iterator(); it.hasNext(); ) {
             String name = it.next();
             if (!client.explicit().containsKey(name)) {
-                resets.add("RESET " + identifier(name));
+                statements.add("RESET " + identifier(name));
                 it.remove();
             }
         }
-        if (sets.isEmpty() && resets.isEmpty()) {
-            return null;
-        }
-        StringBuilder sql = new StringBuilder(64);
         if (!sets.isEmpty()) {
-            sql.append("SELECT ").append(String.join(",", sets));
+            statements.add("SELECT " + String.join(",", sets));
         }
-        for (String r : resets) {
-            if (sql.length() > 0) {
-                sql.append(';');
+        return new ParameterSync(String.join(";", statements), unconfirmed);
+    }
+
+    /** True when nothing needs sending: every tracked value equals the server's and the explicit ones are set. */
+    static boolean matches(ClientParameters client, ServerConnection server) {
+        Map<String, String> reported = server.reportedParameters();
+        for (Map.Entry<String, String> e : client.tracked().entrySet()) {
+            if (client.isUnconfirmed(e.getKey()) || !e.getValue().equals(reported.get(e.getKey()))) {
+                return false;
             }
-            sql.append(r);
         }
-        return sql.toString();
+        Map<String, String> overrides = server.parameterOverrides();
+        if (overrides.size() != client.explicit().size()) {
+            return false;
+        }
+        for (Map.Entry<String, String> e : client.explicit().entrySet()) {
+            if (!e.getValue().equals(overrides.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // set_config takes the value as postgresql.conf would, so list values such as search_path

@@ -33,13 +33,17 @@ final class PlanRetry {
     /** The batch is complete and its Bind not answered yet: a retry is possible. */
     private boolean armed;
 
-    /** A Bind of {@code stmt} is about to go out: open a window if it starts a batch outside a transaction. */
-    void onBind(ServerConnection on, PreparedStatement stmt) {
+    /**
+     * A Bind of {@code stmt} is about to go out: open a window if it starts a batch outside a
+     * transaction and asks for at most one result format (a per-column list would not fit the
+     * re-prepared statement's columns).
+     */
+    void onBind(ServerConnection on, PreparedStatement stmt, boolean singleResultFormat) {
         if (collecting || armed) {
             abandon();
             return;
         }
-        if (!on.ledger().isEmpty() || on.transactionStatus() != 'I') {
+        if (!singleResultFormat || !on.ledger().isEmpty() || on.transactionStatus() != 'I') {
             return;
         }
         server = on;
@@ -101,7 +105,7 @@ final class PlanRetry {
         if (from != server || !(armed || collecting) || !from.ledger().headIs(ResponseLedger.BIND, false)) {
             return false;
         }
-        if (!armed || !"0A000".equals(error.code()) || !STALE_PLAN.equals(error.message())) {
+        if (!armed || !isStalePlan(error) || !describesPortal()) {
             abandon();
             return false;
         }
@@ -118,12 +122,43 @@ final class PlanRetry {
         return true;
     }
 
+    static boolean isStalePlan(PgError error) {
+        return "0A000".equals(error.code()) && STALE_PLAN.equals(error.message());
+    }
+
+    /**
+     * True when the batch asks for the portal's description: then the client learns the new row
+     * shape from the retry itself. Without it, a client that kept the old RowDescription would read
+     * the new rows wrongly, so the error goes to it instead.
+     */
+    private boolean describesPortal() {
+        CompositeByteBuf batch = batch(io.netty.buffer.ByteBufAllocator.DEFAULT);
+        try {
+            int pos = batch.readerIndex();
+            while (pos + MessageTypes.HEADER_LENGTH < batch.writerIndex()) {
+                if (batch.getByte(pos) == MessageTypes.DESCRIBE && batch.getByte(pos + 5) == 'P') {
+                    return true;
+                }
+                pos += batch.getInt(pos + 1) + 1;
+            }
+            return false;
+        } finally {
+            batch.release();
+        }
+    }
+
+    /** The kept bytes as one buffer (the pieces retained again; release the result). */
+    private CompositeByteBuf batch(io.netty.buffer.ByteBufAllocator alloc) {
+        CompositeByteBuf batch = alloc.compositeBuffer(Math.max(2, sent.size()));
+        for (ByteBuf b : sent) {
+            batch.addComponent(true, b.retainedDuplicate());
+        }
+        return batch;
+    }
+
     /** Sends the kept batch again and enters its requests in the ledger, as they were the first time. */
     private void replay(ServerConnection to) {
-        CompositeByteBuf batch = to.channel().alloc().compositeBuffer(sent.size());
-        for (ByteBuf b : sent) {
-            batch.addComponent(true, b.retain());
-        }
+        CompositeByteBuf batch = batch(to.channel().alloc());
         int pos = batch.readerIndex();
         while (pos + MessageTypes.HEADER_LENGTH <= batch.writerIndex()) {
             byte type = batch.getByte(pos);

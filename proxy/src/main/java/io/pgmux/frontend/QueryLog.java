@@ -43,6 +43,14 @@ final class QueryLog {
         return PASSWORD_LITERAL.matcher(sql).replaceAll("$1'***'");
     }
 
+    /** As {@link #log(ClientSession, String, long, LogConfig)}, decoding the kept SQL bytes only if a line is written. */
+    static void log(ClientSession session, ByteBuf sql, long nanos, LogConfig config) {
+        long threshold = config.slowQueryThreshold().toNanos();
+        if (config.queries() || (threshold > 0 && nanos >= threshold)) {
+            log(session, sql == null ? null : sql.toString(StandardCharsets.UTF_8), nanos, config);
+        }
+    }
+
     /** Logs the batch if query logging is on or it ran at least the slow-query threshold. */
     static void log(ClientSession session, String sql, long nanos, LogConfig config) {
         long threshold = config.slowQueryThreshold().toNanos();

@@ -6,9 +6,7 @@ import io.pgmux.backend.ServerConnection;
 import io.pgmux.protocol.MessageFramer;
 import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.ResponseLedger;
-import io.pgmux.protocol.Wire;
 
-import java.nio.charset.StandardCharsets;
 
 import static io.pgmux.protocol.MessageTypes.*;
 
@@ -81,7 +79,14 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
         }
         ServerConnection server = session.server();
         if (server == null) {
-            return withoutServer(type, buf, offset, length);
+            if (withoutServer(type, buf, offset, length)) {
+                return true;
+            }
+            if (!session.attachIdleServer()) {
+                return false; // stop here: the session waits for a server and feeds the rest again
+            }
+            server = session.server();
+            target = server.channel();
         }
         if (handled(server, type, buf, offset, length)) {
             return true;
@@ -95,10 +100,10 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
 
     /**
      * With no server attached (the client is between transactions): what can be answered without
-     * one is answered here; anything else stops framing so the session acquires a server. Answering
-     * a named Parse + Sync locally matters: a client preparing a statement must not wait for a
-     * server connection (pgbench -M prepared does it with a blocking call while its other
-     * connections hold servers, which would deadlock a small pool).
+     * one is answered here; returns false when a server is needed. Answering a named Parse + Sync
+     * locally matters: a client preparing a statement must not wait for a server connection
+     * (pgbench -M prepared does it with a blocking call while its other connections hold servers,
+     * which would deadlock a small pool).
      */
     private boolean withoutServer(byte type, ByteBuf buf, int offset, int length) {
         StatementRewriter rewriter = session.rewriter();
@@ -109,8 +114,8 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
             }
             // PostgreSQL ignores stray COPY messages outside COPY; so does pgmux without a server
             case COPY_DATA, COPY_DONE, COPY_FAIL -> true;
-            case QUERY -> rewriter != null && session.answerDeallocateLocally(queryText(buf, offset, length));
-            case PARSE -> rewriter != null && !session.inspectsSessionState(parseText(buf, offset, length))
+            case QUERY -> session.sql().answerWithoutServer(buf, offset, length);
+            case PARSE -> rewriter != null && !session.sql().parseNeedsServer(buf, offset, length)
                     && session.answerLocally(rewriter.parseWithoutServer(buf, offset, length) ? PARSE_COMPLETE : 0);
             case CLOSE -> rewriter != null && length >= 7
                     && session.answerLocally(rewriter.closeWithoutServer(buf, offset, length) ? CLOSE_COMPLETE : 0);
@@ -130,28 +135,15 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
         StatementRewriter rewriter = session.rewriter();
         switch (type) {
             case QUERY -> {
-                if (session.inspectsSql()) {
-                    String sql = queryText(buf, offset, length);
-                    if (session.onQuerySql(server, sql, this)) {
-                        return true;
-                    }
-                    session.noteSql(sql);
-                } else if (session.logsSql()) {
-                    // issue 4: the query log needs the SQL; decoded only when log.queries or the slow log is on
-                    session.noteSql(QueryLog.text(buf, offset + HEADER_LENGTH, offset + length));
+                if (session.sql().onQuery(server, buf, offset, length, this)) {
+                    return true;
                 }
                 ledger.add(ResponseLedger.QUERY);
                 session.countQuery();
             }
             case PARSE -> {
-                if (session.inspectsSql()) {
-                    String sql = parseText(buf, offset, length);
-                    if (session.onParseSql(server, sql, this)) {
-                        return true;
-                    }
-                    session.noteSql(sql);
-                } else if (session.logsSql()) {
-                    session.noteSql(parseText(buf, offset, length)); // issue 4: query log
+                if (session.sql().onParse(server, buf, offset, length, this)) {
+                    return true;
                 }
                 if (rewriter != null && rewriter.parse(server, buf, offset, length, this)) {
                     return true;
@@ -188,7 +180,8 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
             }
             case SYNC -> ledger.add(ResponseLedger.SYNC);
             case FUNCTION_CALL -> ledger.add(ResponseLedger.FUNCTION_CALL);
-            case FLUSH, COPY_DATA, COPY_DONE, COPY_FAIL -> {
+            case COPY_DONE, COPY_FAIL -> ledger.add(ResponseLedger.COPY_END);
+            case FLUSH, COPY_DATA -> {
                 // no response of their own
             }
             case TERMINATE -> {
@@ -199,21 +192,6 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
             default -> throw ProtocolException.violation("invalid frontend message type " + (type & 0xff));
         }
         return false;
-    }
-
-    /** The SQL of a Query message: {@code 'Q' len query\0}. */
-    private static String queryText(ByteBuf buf, int offset, int length) {
-        return Wire.readCString(buf, offset + HEADER_LENGTH, offset + length);
-    }
-
-    /** The SQL of a Parse message: {@code 'P' len name\0 query\0 ...}. */
-    private static String parseText(ByteBuf buf, int offset, int length) {
-        int end = offset + length;
-        int nameEnd = Wire.cStringEnd(buf, offset + HEADER_LENGTH, end);
-        if (nameEnd < 0) {
-            throw ProtocolException.violation("invalid string in message");
-        }
-        return Wire.readCString(buf, nameEnd + 1, end);
     }
 
     @Override
@@ -237,9 +215,5 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
     void release() {
         framer.release();
         run.discard();
-    }
-
-    static String utf8(ByteBuf buf, int from, int to) {
-        return buf.toString(from, to - from, StandardCharsets.UTF_8);
     }
 }

@@ -2,6 +2,7 @@ package io.pgmux.frontend;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.pgmux.backend.PreparedStatement;
 import io.pgmux.backend.ServerConnection;
 import io.pgmux.protocol.BackendMessages;
 import io.pgmux.protocol.ErrorFields;
@@ -51,7 +52,7 @@ final class ResponseForwarder implements MessageFramer.Listener {
     @Override
     public boolean needsWhole(byte type) {
         return type == READY_FOR_QUERY || type == ERROR_RESPONSE || type == PARAMETER_STATUS
-                || (type == COMMAND_COMPLETE && session.watchingCommandTags());
+                || (type == COMMAND_COMPLETE && session.sql().watchingCommandTags());
     }
 
     @Override
@@ -63,8 +64,14 @@ final class ResponseForwarder implements MessageFramer.Listener {
         } else if (error != null && session.planRetry().onError(server, error)) {
             flushRun();
             return true; // a stale cached plan, re-prepared and retried: the client never sees this error
+        } else if (error != null && PlanRetry.isStalePlan(error) && ledger.headPayload() instanceof PreparedStatement stale) {
+            server.statements().invalidate(stale); // re-prepared on its next use, as PostgreSQL's clients expect
         }
+        Object syncDone = type == READY_FOR_QUERY && ledger.headPayload() instanceof ParameterSync p ? p : null;
         int action = ledger.onServerMessage(type);
+        if (syncDone != null) {
+            session.onSyncDone(server, (ParameterSync) syncDone);
+        }
         byte status = 0;
         switch (type) {
             case READY_FOR_QUERY -> {
@@ -74,7 +81,15 @@ final class ResponseForwarder implements MessageFramer.Listener {
             case PARAMETER_STATUS -> {
                 ParameterStatus p = ParameterStatus.read(buf, offset, length);
                 server.reportedParameters().put(p.name(), p.value());
-                if (session.parameters().onReported(p.name(), p.value())) {
+                String restored = session.sql().restoredValue(p.name());
+                if (restored != null) {
+                    // the client's RESET: it gets its startup value back, the server is synced before next use
+                    session.parameters().expect(p.name(), restored);
+                    flushRun();
+                    client.write(BackendMessages.parameterStatus(client.alloc(), p.name(), restored), client.voidPromise());
+                    session.clientWritten();
+                    action = ResponseLedger.DROP;
+                } else if (session.parameters().onReported(p.name(), p.value())) {
                     action = ResponseLedger.FORWARD; // the client's view changed: tell it even after a sync
                 }
             }
@@ -90,8 +105,8 @@ final class ResponseForwarder implements MessageFramer.Listener {
                 }
             }
             case COMMAND_COMPLETE -> {
-                if (session.watchingCommandTags() && available == length) {
-                    session.onCommandTag(server, io.pgmux.protocol.Wire.readCString(buf, offset + 5, offset + length));
+                if (session.sql().watchingCommandTags() && available == length) {
+                    session.sql().onCommandTag(server, io.pgmux.protocol.Wire.readCString(buf, offset + 5, offset + length));
                 }
             }
             default -> {

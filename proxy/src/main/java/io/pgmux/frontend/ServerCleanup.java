@@ -46,6 +46,7 @@ final class ServerCleanup {
         String reset = session.pool().settings().serverResetQuery();
         if (sessionMode && reset != null && !reset.isBlank()) {
             statements.add(reset); // a separate Query: DISCARD ALL refuses to run inside a transaction block
+            server.statements().clear(); // the reset (DISCARD ALL) drops the server's prepared statements
         }
         if (statements.isEmpty()) {
             session.releaseServer();

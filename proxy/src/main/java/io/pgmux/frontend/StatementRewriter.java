@@ -57,7 +57,7 @@ final class StatementRewriter {
                     "prepared statement \"" + name + "\" already exists"));
             return true;
         }
-        if (statements.full()) {
+        if (statements.full() && !(isTransactionControl(buf, nameEnd + 1, end) && statements.size() < statements.limit() + 100)) {
             ErrorInjection.inject(server, out, PgError.error(SqlState.CONFIGURATION_LIMIT_EXCEEDED,
                     "too many prepared statements: this client holds " + statements.limit())
                     .withHint("close statements the client no longer uses, or raise limits.max_client_prepared_statements"));
@@ -75,6 +75,7 @@ final class StatementRewriter {
             return true;
         }
         stats.preparedMisses.increment();
+        closeInvalidated(server, out);
         closeEvicted(server, cache.add(stmt, capacity()), out);
         out.write(header(server.channel().alloc(), MessageTypes.PARSE, null, stmt, end - nameEnd - 1));
         out.forward(buf, nameEnd + 1, end - nameEnd - 1);
@@ -82,6 +83,50 @@ final class StatementRewriter {
             cache.remove(stmt);
             statements.remove(name, stmt); // a failed Parse creates no statement
         });
+        return true;
+    }
+
+    /**
+     * BEGIN, COMMIT, ROLLBACK and friends: drivers (pgjdbc) prepare them as named statements, and a
+     * client at its statement limit must still be able to end its transaction.
+     */
+    private static boolean isTransactionControl(ByteBuf buf, int from, int end) {
+        String head = buf.toString(from, Math.min(12, Math.max(0, end - from)), StandardCharsets.US_ASCII)
+                .stripLeading().toLowerCase(java.util.Locale.ROOT);
+        for (String w : new String[]{"begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release"}) {
+            if (head.startsWith(w)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code DEALLOCATE name} of one of this client's statements sent with the extended protocol:
+     * the Parse is rewritten to deallocate pgmux's copy of it on this server (prepared there first if
+     * needed), so the client gets exactly PostgreSQL's answers; other clients re-prepare on demand.
+     */
+    boolean deallocateByParse(ServerConnection server, ByteBuf buf, int offset, int length, String name, ServerWriter out) {
+        PreparedStatement stmt = statements.remove(name);
+        if (stmt == null || server.ledger().isDiscarding()) {
+            if (stmt != null) {
+                statements.put(name, stmt);
+            }
+            return false;
+        }
+        ensurePrepared(server, stmt, out);
+        int nameStart = offset + MessageTypes.HEADER_LENGTH;
+        int nameEnd = cString(buf, nameStart, offset + length);
+        String clientStatement = buf.toString(nameStart, nameEnd - nameStart, StandardCharsets.UTF_8);
+        ByteBuf parse = server.channel().alloc().buffer(64);
+        int len = io.pgmux.protocol.Wire.beginMessage(parse, MessageTypes.PARSE);
+        io.pgmux.protocol.Wire.writeCString(parse, clientStatement);
+        io.pgmux.protocol.Wire.writeCString(parse, "DEALLOCATE " + stmt.serverName());
+        parse.writeShort(0);
+        io.pgmux.protocol.Wire.endMessage(parse, len);
+        out.write(parse);
+        server.ledger().add(ResponseLedger.PARSE);
+        server.statements().invalidate(stmt); // runs at the client's Execute; a Close beforehand is harmless
         return true;
     }
 
@@ -132,11 +177,11 @@ final class StatementRewriter {
             return reservedRefused(server, buf, nameStart, nameEnd, out);
         }
         ensurePrepared(server, stmt, out);
-        session.planRetry().onBind(server, stmt);
+        session.planRetry().onBind(server, stmt, singleResultFormat(buf, nameEnd + 1, end));
         out.write(header(server.channel().alloc(), MessageTypes.BIND, buf.slice(portalStart, nameStart - portalStart),
                 stmt, end - nameEnd - 1));
         out.forward(buf, nameEnd + 1, end - nameEnd - 1);
-        server.ledger().add(ResponseLedger.BIND);
+        server.ledger().add(ResponseLedger.BIND, stmt); // the statement, in case its cached plan went stale
         return true;
     }
 
@@ -228,9 +273,18 @@ final class StatementRewriter {
             return;
         }
         stats.preparedMisses.increment();
+        closeInvalidated(server, out);
         closeEvicted(server, cache.add(stmt, capacity()), out);
         out.writeInjected(stmt.parseMessage(server.channel().alloc()));
         server.ledger().addSwallowed(ResponseLedger.PARSE, (Runnable) () -> cache.remove(stmt));
+    }
+
+    /** Closes what was invalidated on this server (a stale plan, a client's DEALLOCATE) before it is prepared again. */
+    private void closeInvalidated(ServerConnection server, ServerWriter out) {
+        for (String name : server.statements().takeToClose()) {
+            out.writeInjected(PreparedStatement.closeMessage(server.channel().alloc(), name));
+            server.ledger().addSwallowed(ResponseLedger.CLOSE, null);
+        }
     }
 
     private void closeEvicted(ServerConnection server, java.util.List<String> names, ServerWriter out) {
@@ -259,6 +313,28 @@ final class StatementRewriter {
         }
         out.writeBytes(name);
         return out;
+    }
+
+    /**
+     * True when the Bind's rest ({@code int16 n, int16[n] formats, int16 params, (int32 len, bytes)*,
+     * int16 results, ...}) asks for at most one result format: one that does not depend on how many
+     * columns the statement returns, so the Bind can be replayed after a re-prepare.
+     */
+    static boolean singleResultFormat(ByteBuf buf, int pos, int end) {
+        if (pos + 2 > end) {
+            return false;
+        }
+        pos += 2 + 2 * buf.getUnsignedShort(pos);
+        if (pos + 2 > end) {
+            return false;
+        }
+        int params = buf.getUnsignedShort(pos);
+        pos += 2;
+        for (int i = 0; i < params && pos + 4 <= end; i++) {
+            int len = buf.getInt(pos);
+            pos += 4 + Math.max(0, len);
+        }
+        return pos + 2 <= end && buf.getUnsignedShort(pos) <= 1;
     }
 
     private static int cString(ByteBuf buf, int from, int end) {

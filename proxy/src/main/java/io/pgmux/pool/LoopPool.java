@@ -38,6 +38,7 @@ final class LoopPool {
     /** Waiters outnumber the connections being opened for them and the pool is at its size. */
     private volatile boolean starving;
     private boolean retryScheduled;
+    private boolean sweepScheduled;
 
     LoopPool(Pool pool, EventLoop loop, int index) {
         this.pool = pool;
@@ -59,10 +60,7 @@ final class LoopPool {
         waiters.addLast(w);
         waitingCount = waiters.size();
         pool.stats().waits.increment();
-        Duration timeout = pool.settings().queryWaitTimeout();
-        if (!timeout.isZero()) {
-            w.timer = loop.schedule(() -> timedOut(w), timeout.toNanos(), TimeUnit.NANOSECONDS);
-        }
+        scheduleSweep();
         if (!pool.isPaused()) {
             grow();
         }
@@ -131,6 +129,58 @@ final class LoopPool {
         }
         waitingCount = 0;
         starving = false;
+    }
+
+    /**
+     * The fast path: an idle connection of this loop, leased at once, or null. Never jumps the
+     * queue: with clients waiting, a newcomer waits behind them.
+     */
+    ServerConnection tryAcquireIdle() {
+        if (pool.isPaused() || !waiters.isEmpty()) {
+            return null;
+        }
+        ServerConnection c;
+        while ((c = idle.pollFirst()) != null) {
+            idleCount = idle.size();
+            if (usable(c)) {
+                activeCount++;
+                pool.stats().assignments.increment();
+                c.transition(ServerConnection.State.ACTIVE);
+                return c;
+            }
+            c.close();
+        }
+        return null;
+    }
+
+    /**
+     * Waiting clients are checked against query_wait_timeout by a sweep that runs only while some
+     * wait (one timer per loop, not one per waiter: at 256 clients on 20 connections nearly every
+     * transaction waits a little).
+     */
+    private void scheduleSweep() {
+        Duration timeout = pool.settings().queryWaitTimeout();
+        if (sweepScheduled || timeout.isZero()) {
+            return;
+        }
+        sweepScheduled = true;
+        long period = Math.max(10, Math.min(100, timeout.toMillis() / 10));
+        loop.schedule(this::sweep, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void sweep() {
+        sweepScheduled = false;
+        long limit = pool.settings().queryWaitTimeout().toNanos();
+        long now = System.nanoTime();
+        Waiter w;
+        while ((w = waiters.peekFirst()) != null && (w.isFinished() || (limit > 0 && now - w.sinceNanos >= limit))) {
+            waiters.pollFirst();
+            timedOut(w);
+        }
+        waitingCount = waiters.size();
+        if (!waiters.isEmpty()) {
+            scheduleSweep();
+        }
     }
 
     private void timedOut(Waiter w) {

@@ -31,6 +31,8 @@ public final class Pool {
     private final PoolStats stats = new PoolStats();
     private volatile PoolSettings settings;
     private volatile Map<String, String> welcomeParameters;
+    /** Full values servers reported for clients' raw startup text (name -> raw -> full), shared by this pool's clients. */
+    private final Map<String, Map<String, String>> knownParameterValues = new java.util.concurrent.ConcurrentHashMap<>();
     /** Admin console (issue 4): bumped by RECONNECT and backend changes; older connections close when released. */
     private volatile int generation;
     private volatile boolean paused;
@@ -57,6 +59,11 @@ public final class Pool {
     /** Asks for a connection; must be called on {@code client.eventLoop()}. */
     public void acquire(PoolClient client) {
         partition(client.eventLoop()).acquire(client);
+    }
+
+    /** An idle connection on {@code loop} at once, or null (see {@link LoopPool#tryAcquireIdle}). On that loop. */
+    public ServerConnection tryAcquireIdle(EventLoop loop) {
+        return partition(loop).tryAcquireIdle();
     }
 
     /** Gives a connection back; on its event loop. Unusable connections are closed instead. */
@@ -115,6 +122,11 @@ public final class Pool {
         if (welcomeParameters == null) {
             welcomeParameters = Map.copyOf(server.reportedParameters());
         }
+    }
+
+    /** Full values of raw startup parameters learned from servers; bounded by the few distinct values clients send. */
+    public Map<String, Map<String, String>> knownParameterValues() {
+        return knownParameterValues;
     }
 
     /** ParameterStatus values of this pool's server as seen at the first login, or null before that. */

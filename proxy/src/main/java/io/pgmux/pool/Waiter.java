@@ -1,12 +1,9 @@
 package io.pgmux.pool;
 
-import io.netty.util.concurrent.ScheduledFuture;
-
-/** A client queued for a connection, with its query_wait_timeout timer. Loop-confined. */
+/** A client queued for a connection. Loop-confined. */
 final class Waiter {
     final PoolClient client;
     final long sinceNanos = System.nanoTime();
-    ScheduledFuture<?> timer;
     private boolean done;
 
     Waiter(PoolClient client) {
@@ -19,9 +16,10 @@ final class Waiter {
             return false;
         }
         done = true;
-        if (timer != null) {
-            timer.cancel(false);
-        }
         return true;
+    }
+
+    boolean isFinished() {
+        return done;
     }
 }

@@ -28,6 +28,12 @@ public final class ResponseLedger {
     public static final byte SYNC = 7;
     public static final byte QUERY = 8;
     public static final byte FUNCTION_CALL = 9;
+    /**
+     * A marker, not a request: the client ended a COPY (CopyDone or CopyFail) here. PostgreSQL ignores
+     * a Sync it receives while copying in (libpq sends one right after an extended-protocol COPY), so
+     * such Syncs must not be waited for; the marker tells which Syncs came before the copy's end.
+     */
+    public static final byte COPY_END = 10;
 
     private static final byte KIND = 0x0f;
     /** The server answers but the client did not ask: its responses are dropped (errors still shown). */
@@ -47,6 +53,8 @@ public final class ResponseLedger {
     private int size;
     private int pendingReadyForQuery;
     private boolean discardingUntilSync;
+    /** The server is copying in and the client's CopyDone/CopyFail has not been seen: its Syncs are ignored. */
+    private boolean ignoringSyncsUntilCopyEnd;
     private final Consumer<Object> onDropped;
 
     /** @param onDropped told of the payload of every entry dropped because of an error (to undo its effect) */
@@ -88,6 +96,14 @@ public final class ResponseLedger {
 
     private boolean push(byte code, Object payload) {
         byte kind = (byte) (code & KIND);
+        if (kind == COPY_END) {
+            ignoringSyncsUntilCopyEnd = false;
+            if (size == 0) {
+                return false; // nothing pending: a stray CopyDone, nothing to mark
+            }
+        } else if (kind == SYNC && ignoringSyncsUntilCopyEnd) {
+            return false; // the server ignores a Sync during COPY IN
+        }
         boolean ends = endsWithReadyForQuery(kind);
         if (discardingUntilSync && kind != SYNC) {
             if (payload != null && (code & SYNTHETIC) == 0) {
@@ -156,6 +172,9 @@ public final class ResponseLedger {
         switch (type) {
             case NOTIFICATION_RESPONSE:
                 return FORWARD;
+            case COPY_IN_RESPONSE:
+                dropSyncsSentDuringCopy();
+                return swallowed ? DROP : FORWARD;
             case ERROR_RESPONSE:
                 return onError(kind, swallowed);
             case READY_FOR_QUERY:
@@ -228,6 +247,46 @@ public final class ResponseLedger {
         payloads[head] = null;
         head = (head + 1) & (codes.length - 1);
         size--;
+        while (size > 0 && (codes[head] & KIND) == COPY_END) {
+            payloads[head] = null;
+            head = (head + 1) & (codes.length - 1);
+            size--;
+        }
+    }
+
+    /**
+     * The server entered COPY IN for the head request: Syncs the client sent after it and before its
+     * CopyDone/CopyFail will be ignored by the server, so they are taken out (and later ones, until
+     * the copy's end, never entered).
+     */
+    private void dropSyncsSentDuringCopy() {
+        int i = 1;
+        while (i < size) {
+            int at = (head + i) & (codes.length - 1);
+            byte kind = (byte) (codes[at] & KIND);
+            if (kind == COPY_END) {
+                return;
+            }
+            if (kind == SYNC) {
+                removeAt(i);
+                pendingReadyForQuery--;
+            } else {
+                i++;
+            }
+        }
+        ignoringSyncsUntilCopyEnd = true;
+    }
+
+    private void removeAt(int i) {
+        for (int k = i; k < size - 1; k++) {
+            int to = (head + k) & (codes.length - 1);
+            int from = (head + k + 1) & (codes.length - 1);
+            codes[to] = codes[from];
+            payloads[to] = payloads[from];
+        }
+        int last = (head + size - 1) & (codes.length - 1);
+        payloads[last] = null;
+        size--;
     }
 
     /** True when the server owes nothing: together with status 'I' the connection may be released. */
@@ -289,6 +348,11 @@ public final class ResponseLedger {
         return pendingReadyForQuery;
     }
 
+    /** The payload of the head entry (an undo action, a synthetic answer, or what the proxy attached), or null. */
+    public Object headPayload() {
+        return size == 0 ? null : payloads[head];
+    }
+
     /** True while the head entry's responses are being dropped. */
     public boolean headSwallowed() {
         return size > 0 && (codes[head] & SWALLOW) != 0;
@@ -302,5 +366,6 @@ public final class ResponseLedger {
         head = 0;
         pendingReadyForQuery = 0;
         discardingUntilSync = false;
+        ignoringSyncsUntilCopyEnd = false;
     }
 }

@@ -79,9 +79,10 @@ public final class SessionStateClassifier {
         String statement = "";
         for (List<Token> st : statements(SqlLexer.tokens(sql))) {
             int before = adds.size();
-            classifyStatement(st, adds, clears);
+            String trigger = classifyStatement(st, adds, clears);
             if (adds.size() > before && statement.isEmpty()) {
-                statement = describe(st);
+                // the statement's keyword and what it names: "SET work_mem", "SELECT pg_advisory_lock"
+                statement = trigger != null ? st.get(0).text().toUpperCase(Locale.ROOT) + " " + trigger : describe(st);
             }
         }
         if (adds.isEmpty() && clears.isEmpty()) {
@@ -90,9 +91,10 @@ public final class SessionStateClassifier {
         return new SessionEffect(adds, clears, statement);
     }
 
-    private void classifyStatement(List<Token> t, Set<PinReason> adds, Set<PinReason> clears) {
+    /** Classifies one statement; returns the function that created state when it was a call, else null. */
+    private String classifyStatement(List<Token> t, Set<PinReason> adds, Set<PinReason> clears) {
         if (t.isEmpty()) {
-            return;
+            return null;
         }
         String first = t.get(0).kind() == Kind.WORD ? t.get(0).text() : "";
         switch (first) {
@@ -145,7 +147,9 @@ public final class SessionStateClassifier {
             }
             default -> { }
         }
-        functions(t, adds, clears);
+        int before = adds.size();
+        String fn = functions(t, adds, clears);
+        return adds.size() > before ? fn : null;
     }
 
     private void set(List<Token> t, Set<PinReason> adds) {
@@ -185,7 +189,8 @@ public final class SessionStateClassifier {
         return name.toString().toLowerCase(Locale.ROOT);
     }
 
-    private void functions(List<Token> t, Set<PinReason> adds, Set<PinReason> clears) {
+    private String functions(List<Token> t, Set<PinReason> adds, Set<PinReason> clears) {
+        String found = null;
         for (int i = 0; i + 1 < t.size(); i++) {
             Token tok = t.get(i);
             if (tok.kind() != Kind.WORD || t.get(i + 1).kind() != Kind.LPAREN) {
@@ -194,6 +199,7 @@ public final class SessionStateClassifier {
                 }
                 continue;
             }
+            int before = adds.size();
             switch (tok.text()) {
                 case "pg_advisory_lock", "pg_advisory_lock_shared", "pg_try_advisory_lock",
                         "pg_try_advisory_lock_shared" -> adds.add(PinReason.ADVISORY_LOCK);
@@ -201,7 +207,11 @@ public final class SessionStateClassifier {
                 case "set_config" -> setConfig(t, i + 2, adds);
                 default -> { }
             }
+            if (adds.size() > before && found == null) {
+                found = tok.text();
+            }
         }
+        return found;
     }
 
     // set_config('name', value, is_local): only is_local = false outlives the transaction
@@ -260,14 +270,23 @@ public final class SessionStateClassifier {
         return i < t.size() && t.get(i).isWord(w);
     }
 
+    /** The statement's keyword and what it names, e.g. {@code SET work_mem} or {@code LISTEN jobs}. */
     private static String describe(List<Token> t) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < Math.min(3, t.size()); i++) {
-            if (i > 0) {
-                sb.append(' ');
+        StringBuilder sb = new StringBuilder(t.get(0).text().toUpperCase(Locale.ROOT));
+        for (int i = 1; i < Math.min(6, t.size()); i++) {
+            Token tok = t.get(i);
+            if (tok.kind() != Kind.WORD && tok.kind() != Kind.QUOTED_IDENT) {
+                break;
             }
-            sb.append(t.get(i).kind() == Kind.WORD ? t.get(i).text().toUpperCase(Locale.ROOT) : t.get(i).text());
+            boolean keyword = KEYWORDS.contains(tok.text());
+            sb.append(' ').append(keyword ? tok.text().toUpperCase(Locale.ROOT) : tok.text());
+            if (!keyword) {
+                break;
+            }
         }
         return sb.toString();
     }
+
+    private static final Set<String> KEYWORDS = Set.of("session", "temp", "temporary", "table", "view", "sequence",
+            "global", "local", "all");
 }

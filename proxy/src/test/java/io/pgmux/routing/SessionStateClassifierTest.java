@@ -30,7 +30,10 @@ class SessionStateClassifierTest {
         assertEquals(EnumSet.of(PinReason.SET), adds("SET myapp.tenant = 42"));
         assertEquals(EnumSet.of(PinReason.SET), adds("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"));
         assertEquals(EnumSet.of(PinReason.SET), adds("SET ROLE admin"));
-        assertEquals("SET WORK_MEM =", c.classify("SET work_mem = '64MB'").statement());
+        assertEquals("SET work_mem", c.classify("SET work_mem = '64MB'").statement());
+        assertEquals("SELECT pg_advisory_lock", c.classify("SELECT pg_advisory_lock(1)").statement());
+        assertEquals("CREATE TEMP TABLE t", c.classify("CREATE TEMP TABLE t (id int)").statement());
+        assertEquals("LISTEN jobs", c.classify("LISTEN jobs").statement());
     }
 
     @Test

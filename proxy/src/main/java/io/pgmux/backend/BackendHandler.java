@@ -90,6 +90,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter implements Messa
             case MessageTypes.PARAMETER_STATUS -> {
                 ParameterStatus p = ParameterStatus.read(buf, offset, length);
                 conn.reportedParameters().put(p.name(), p.value());
+                conn.matchedParameters(0);
             }
             case MessageTypes.NOTICE_RESPONSE ->
                     LOG.fine(() -> conn + " notice while idle: " + ErrorFields.parse(buf, offset, length));

@@ -31,6 +31,8 @@ public final class ServerConnection {
     /** Values of unreported parameters pgmux set on this connection for some client. */
     private final Map<String, String> overrides = new HashMap<>();
     private final ServerStatements statements = new ServerStatements();
+    /** Digest of the client settings this connection is known to match; 0 = unknown. */
+    private long matchedParameters;
     private final long createdNanos = System.nanoTime();
     private State state = State.CONNECTING;
     private int backendPid;
@@ -137,6 +139,15 @@ public final class ServerConnection {
 
     public Map<String, String> parameterOverrides() {
         return overrides;
+    }
+
+    /** The digest of client settings this connection matches (0 = unknown; see ClientParameters#fingerprint). */
+    public long matchedParameters() {
+        return matchedParameters;
+    }
+
+    public void matchedParameters(long digest) {
+        this.matchedParameters = digest;
     }
 
     /** Prepared statements on this connection (transaction-mode statement handling). */

@@ -32,6 +32,8 @@ public final class ClientParameters {
     private final Set<String> unconfirmed = new HashSet<>();
     /** The startup values of tracked names (full once confirmed): where RESET goes back to. */
     private final Map<String, String> startup = new HashMap<>();
+    /** A 64-bit digest of what the client expects, recomputed after a change; 0 while stale. */
+    private long fingerprint;
 
     private ClientParameters(Map<String, String> tracked, Map<String, String> explicit) {
         this.tracked = tracked;
@@ -98,7 +100,11 @@ public final class ClientParameters {
         if (!tracked.containsKey(name)) {
             return false;
         }
-        return !value.equals(tracked.put(name, value));
+        boolean changed = !value.equals(tracked.put(name, value));
+        if (changed) {
+            fingerprint = 0;
+        }
+        return changed;
     }
 
     /**
@@ -113,6 +119,7 @@ public final class ClientParameters {
             }
             String raw = startup.put(name, full);
             tracked.put(name, full);
+            fingerprint = 0;
             if (raw != null) {
                 known.computeIfAbsent(name, n -> new java.util.concurrent.ConcurrentHashMap<>()).putIfAbsent(raw, full);
             }
@@ -125,6 +132,7 @@ public final class ClientParameters {
             String v = startup.get(name);
             if (v != null) {
                 tracked.put(name, v);
+                fingerprint = 0;
             }
         }
     }
@@ -151,7 +159,60 @@ public final class ClientParameters {
     void expect(String name, String value) {
         if (tracked.containsKey(name)) {
             tracked.put(name, value);
+            fingerprint = 0;
         }
+    }
+
+    /**
+     * A digest of the expected settings. Servers remember the digest of the client they last matched
+     * (see {@link io.pgmux.backend.ServerConnection#matchedParameters}), so the check on every lease is
+     * usually one comparison instead of walking maps spread over memory; clients with the same
+     * settings (every pgbench client, most of an application's) share the digest.
+     */
+    long fingerprint() {
+        if (!unconfirmed.isEmpty()) {
+            return 1; // raw startup values never match by digest: the server must show them in full first
+        }
+        long f = fingerprint;
+        if (f == 0) {
+            f = mix(mix(0xcbf29ce484222325L, tracked) * 31, explicit);
+            f = f == 0 || f == 1 ? 2 : f;
+            fingerprint = f;
+        }
+        return f;
+    }
+
+    private static long mix(long h, Map<String, String> m) {
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            h = (h ^ e.getKey().hashCode()) * 0x100000001b3L;
+            String v = e.getValue();
+            for (int i = 0; i < v.length(); i++) {
+                h = (h ^ v.charAt(i)) * 0x100000001b3L;
+            }
+            h = (h ^ 0xff) * 0x100000001b3L;
+        }
+        return h ^ (h >>> 29);
+    }
+
+    /**
+     * True when a server with these reported values and unreported overrides already matches this
+     * client (the full comparison, when the digests differ).
+     */
+    boolean matches(Map<String, String> reported, Map<String, String> overrides) {
+        if (!unconfirmed.isEmpty() || overrides.size() != explicit.size()) {
+            return false;
+        }
+        for (Map.Entry<String, String> e : tracked.entrySet()) {
+            if (!e.getValue().equals(reported.get(e.getKey()))) {
+                return false;
+            }
+        }
+        for (Map.Entry<String, String> e : explicit.entrySet()) {
+            if (!e.getValue().equals(overrides.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     boolean isUnconfirmed(String name) {

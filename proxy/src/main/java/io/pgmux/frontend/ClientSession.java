@@ -346,7 +346,7 @@ public final class ClientSession implements ServerListener, PoolClient {
             return;
         }
         recordTimes(status);
-        boolean resetsPending = sql.onIdle();
+        boolean resetsPending = sql.onIdle(from);
         if (status == ReadyForQuery.IDLE && mode != PoolMode.SESSION && !sql.pinned()) {
             releaseAfterRead = true; // the next lease syncs parameters anyway
         } else if (resetsPending) {
@@ -364,8 +364,8 @@ public final class ClientSession implements ServerListener, PoolClient {
             long took = now - busySince;
             pool.stats().recordQuery(took);
             busySince = 0;
-            if (sql.loggedSql() != null || logsSql()) {
-                QueryLog.log(this, sql.loggedSql(), took, context.config().log());
+            if (sql.hasLoggedSql() || logsSql()) {
+                QueryLog.log(this, took, context.config().log(), sql);
                 sql.releaseLogged();
             }
         }

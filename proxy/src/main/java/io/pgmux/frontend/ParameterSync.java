@@ -24,7 +24,12 @@ public record ParameterSync(String sql, List<String> unconfirmed) {
      * here, as they will be by the time anything else runs.
      */
     public static ParameterSync plan(ClientParameters client, ServerConnection server) {
+        long digest = client.fingerprint();
+        if (digest != 1 && server.matchedParameters() == digest) {
+            return null; // this server last matched a client expecting exactly this
+        }
         if (matches(client, server)) {
+            server.matchedParameters(digest == 1 ? 0 : digest);
             return null;
         }
         List<String> statements = new ArrayList<>();
@@ -62,27 +67,14 @@ public record ParameterSync(String sql, List<String> unconfirmed) {
         if (!sets.isEmpty()) {
             statements.add("SELECT " + String.join(",", sets));
         }
+        // after this sync the server matches the client (its reports, if any, settle raw values)
+        server.matchedParameters(unconfirmed.isEmpty() ? digest : 0);
         return new ParameterSync(String.join(";", statements), unconfirmed);
     }
 
     /** True when nothing needs sending: every tracked value equals the server's and the explicit ones are set. */
     static boolean matches(ClientParameters client, ServerConnection server) {
-        Map<String, String> reported = server.reportedParameters();
-        for (Map.Entry<String, String> e : client.tracked().entrySet()) {
-            if (client.isUnconfirmed(e.getKey()) || !e.getValue().equals(reported.get(e.getKey()))) {
-                return false;
-            }
-        }
-        Map<String, String> overrides = server.parameterOverrides();
-        if (overrides.size() != client.explicit().size()) {
-            return false;
-        }
-        for (Map.Entry<String, String> e : client.explicit().entrySet()) {
-            if (!e.getValue().equals(overrides.get(e.getKey()))) {
-                return false;
-            }
-        }
-        return true;
+        return client.matches(server.reportedParameters(), server.parameterOverrides());
     }
 
     // set_config takes the value as postgresql.conf would, so list values such as search_path

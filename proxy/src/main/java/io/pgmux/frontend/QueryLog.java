@@ -43,11 +43,11 @@ final class QueryLog {
         return PASSWORD_LITERAL.matcher(sql).replaceAll("$1'***'");
     }
 
-    /** As {@link #log(ClientSession, String, long, LogConfig)}, decoding the kept SQL bytes only if a line is written. */
-    static void log(ClientSession session, ByteBuf sql, long nanos, LogConfig config) {
+    /** As {@link #log(ClientSession, String, long, LogConfig)}, decoding the kept SQL only if a line is written. */
+    static void log(ClientSession session, long nanos, LogConfig config, SessionSql kept) {
         long threshold = config.slowQueryThreshold().toNanos();
         if (config.queries() || (threshold > 0 && nanos >= threshold)) {
-            log(session, sql == null ? null : sql.toString(StandardCharsets.UTF_8), nanos, config);
+            log(session, kept.loggedSql(), nanos, config);
         }
     }
 

@@ -81,6 +81,7 @@ final class ResponseForwarder implements MessageFramer.Listener {
             case PARAMETER_STATUS -> {
                 ParameterStatus p = ParameterStatus.read(buf, offset, length);
                 server.reportedParameters().put(p.name(), p.value());
+                server.matchedParameters(0); // its settings changed: compare in full next time
                 String restored = session.sql().restoredValue(p.name());
                 if (restored != null) {
                     // the client's RESET: it gets its startup value back, the server is synced before next use

@@ -47,6 +47,8 @@ final class ServerCleanup {
         if (sessionMode && reset != null && !reset.isBlank()) {
             statements.add(reset); // a separate Query: DISCARD ALL refuses to run inside a transaction block
             server.statements().clear(); // the reset (DISCARD ALL) drops the server's prepared statements
+            server.parameterOverrides().clear(); // ... and the settings pgmux set
+            server.matchedParameters(0);
         }
         if (statements.isEmpty()) {
             session.releaseServer();

@@ -52,8 +52,11 @@ final class SessionSql {
     private boolean watchTags;
     /** Tracked settings a RESET sent to the server will return to the client's startup values. */
     private Set<String> resets;
+    /** Settings (lower case, or "all") a RESET/DISCARD sent to the server returns to the server's defaults. */
+    private Set<String> serverResets;
     /** SQL of the first request of a busy period, for the query log (only while logging is on). */
-    private ByteBuf loggedSql;
+    private byte[] loggedSql;
+    private int loggedLength = -1;
 
     SessionSql(ClientSession session, PoolSettings settings) {
         this.session = session;
@@ -116,7 +119,8 @@ final class SessionSql {
 
     /** With no server: a DEALLOCATE of the client's own statement needs none. Returns true when answered. */
     boolean answerWithoutServer(ByteBuf buf, int offset, int length) {
-        if (rewriter == null || (SqlPeek.peek(buf, offset + 5, offset + length) & SqlPeek.STATEMENTS) == 0) {
+        if (rewriter == null || rewriter.statements().size() == 0
+                || (SqlPeek.peek(buf, offset + 5, offset + length) & SqlPeek.STATEMENTS) == 0) {
             return false;
         }
         return rewriter.deallocate(Wire.readCString(buf, offset + 5, offset + length))
@@ -180,8 +184,10 @@ final class SessionSql {
             if (setting != null) {
                 if (resets == null) {
                     resets = new HashSet<>();
+                    serverResets = new HashSet<>();
                 }
                 resets.addAll(parameters.trackedNames(setting));
+                serverResets.add(setting);
             }
         }
     }
@@ -199,14 +205,23 @@ final class SessionSql {
      * The server answered everything sent: noted RESETs take the client's startup values back (the
      * next sync applies them). Returns true when that changed what the client expects.
      */
-    boolean onIdle() {
+    boolean onIdle(ServerConnection server) {
         watchTags = false;
-        if (resets == null || resets.isEmpty()) {
+        if (resets == null) {
             return false;
         }
+        // the server's unreported settings pgmux applied for clients are gone too
+        if (serverResets.contains("all")) {
+            server.parameterOverrides().clear();
+        } else {
+            server.parameterOverrides().keySet().removeAll(serverResets);
+        }
+        server.matchedParameters(0);
         session.parameters().reset(resets);
+        boolean changed = !resets.isEmpty();
         resets = null;
-        return true;
+        serverResets = null;
+        return changed;
     }
 
     boolean watchingCommandTags() {
@@ -230,23 +245,35 @@ final class SessionSql {
 
     // ---------------------------------------------------------------- query log
 
+    /**
+     * Keeps the SQL of the first request of a busy period while logging is on: copied into a small
+     * per-session array (a retained slice would pin the whole read buffer and cost two atomic
+     * reference updates per query); decoded to a String only if a line is written.
+     */
     private void noteForLog(ByteBuf buf, int from, int to) {
-        if (loggedSql == null && session.logsSql()) {
-            int nul = buf.indexOf(from, Math.min(to, from + QueryLog.MAX_BYTES), (byte) 0);
-            int end = nul < 0 ? Math.min(to, from + QueryLog.MAX_BYTES) : nul;
-            loggedSql = buf.retainedSlice(from, end - from);
+        if (loggedLength >= 0 || !session.logsSql()) {
+            return;
         }
+        int limit = Math.min(to, from + QueryLog.MAX_BYTES);
+        int nul = buf.indexOf(from, limit, (byte) 0);
+        int n = (nul < 0 ? limit : nul) - from;
+        if (loggedSql == null || loggedSql.length < n) {
+            loggedSql = new byte[Math.max(n, 256)];
+        }
+        buf.getBytes(from, loggedSql, 0, n);
+        loggedLength = n;
     }
 
-    /** The SQL kept for the log (the caller logs and then {@link #releaseLogged()}), or null. */
-    ByteBuf loggedSql() {
-        return loggedSql;
+    /** The SQL kept for the log, or null; {@link #releaseLogged()} forgets it. */
+    String loggedSql() {
+        return loggedLength < 0 ? null : new String(loggedSql, 0, loggedLength, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    boolean hasLoggedSql() {
+        return loggedLength >= 0;
     }
 
     void releaseLogged() {
-        if (loggedSql != null) {
-            loggedSql.release();
-            loggedSql = null;
-        }
+        loggedLength = -1;
     }
 }

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
+import io.pgmux.pool.StripedCounter;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
 
@@ -94,8 +94,8 @@ final class PoolMeters implements PoolStats.DurationSink, PoolStats.ErrorSink {
         Gauge.builder(name, obj, f).description(help).tags(t).strongReference(true).register(registry);
     }
 
-    private void counter(String name, String help, LongAdder adder, String unit) {
-        FunctionCounter.builder(name, adder, LongAdder::doubleValue).description(help).baseUnit(unit).tags(tags)
+    private void counter(String name, String help, StripedCounter adder, String unit) {
+        FunctionCounter.builder(name, adder, StripedCounter::doubleValue).description(help).baseUnit(unit).tags(tags)
                 .register(registry);
     }
 

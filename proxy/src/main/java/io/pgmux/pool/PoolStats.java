@@ -1,10 +1,8 @@
 package io.pgmux.pool;
 
-import java.util.concurrent.atomic.LongAdder;
-
 /**
  * Counters of one pool, written by every event loop, read by the admin console and the metrics
- * exporter. Plain LongAdders on the hot path; durations also go to an optional {@link DurationSink}
+ * exporter. Striped single-writer counters on the hot path; durations also go to an optional {@link DurationSink}
  * (the metrics histograms), set once the exporter is up.
  */
 public final class PoolStats {
@@ -22,24 +20,24 @@ public final class PoolStats {
         void error(String sqlState);
     }
 
-    public final LongAdder transactions = new LongAdder();
-    public final LongAdder queries = new LongAdder();
-    public final LongAdder bytesFromClients = new LongAdder();
-    public final LongAdder bytesFromServers = new LongAdder();
+    public final StripedCounter transactions = new StripedCounter();
+    public final StripedCounter queries = new StripedCounter();
+    public final StripedCounter bytesFromClients = new StripedCounter();
+    public final StripedCounter bytesFromServers = new StripedCounter();
     /** Time server connections spent in client transactions (PgBouncer's total_xact_time). */
-    public final LongAdder transactionNanos = new LongAdder();
+    public final StripedCounter transactionNanos = new StripedCounter();
     /** Time server connections spent running requests (PgBouncer's total_query_time). */
-    public final LongAdder queryNanos = new LongAdder();
+    public final StripedCounter queryNanos = new StripedCounter();
     /** Times a server connection was handed to a client (PgBouncer's total_server_assignment_count). */
-    public final LongAdder assignments = new LongAdder();
-    public final LongAdder waits = new LongAdder();
-    public final LongAdder waitNanos = new LongAdder();
-    public final LongAdder waitTimeouts = new LongAdder();
-    public final LongAdder connectFailures = new LongAdder();
-    public final LongAdder serverConnectionsOpened = new LongAdder();
-    public final LongAdder preparedHits = new LongAdder();
-    public final LongAdder preparedMisses = new LongAdder();
-    public final LongAdder preparedEvictions = new LongAdder();
+    public final StripedCounter assignments = new StripedCounter();
+    public final StripedCounter waits = new StripedCounter();
+    public final StripedCounter waitNanos = new StripedCounter();
+    public final StripedCounter waitTimeouts = new StripedCounter();
+    public final StripedCounter connectFailures = new StripedCounter();
+    public final StripedCounter serverConnectionsOpened = new StripedCounter();
+    public final StripedCounter preparedHits = new StripedCounter();
+    public final StripedCounter preparedMisses = new StripedCounter();
+    public final StripedCounter preparedEvictions = new StripedCounter();
     private volatile DurationSink sink;
     private volatile ErrorSink errorSink;
 

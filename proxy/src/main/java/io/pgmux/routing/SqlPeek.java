@@ -1,11 +1,15 @@
 package io.pgmux.routing;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * A look at SQL bytes before any String is made: which kinds of reading a statement may need. On
  * the hot path almost every query is a plain SELECT/INSERT/UPDATE that needs none, and this costs
- * one pass over the bytes with no allocation. False positives only cost a full read.
+ * one copy into a per-thread array and one pass over it, with no allocation. False positives only
+ * cost a full read.
  */
 public final class SqlPeek {
     private SqlPeek() {
@@ -18,61 +22,87 @@ public final class SqlPeek {
     /** DEALLOCATE or DISCARD: named statements may go. */
     public static final int STATEMENTS = 4;
 
+    /** SQL longer than this is not scanned but reported as needing every kind of reading. */
+    private static final int MAX_SCAN = 16 * 1024;
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[MAX_SCAN];
+        }
+    };
+
     private static final byte[][] STATE_WORDS = words("set", "reset", "listen", "unlisten", "create", "declare",
             "close", "prepare", "deallocate", "discard");
-    private static final byte[][] STATE_SUBSTRINGS = words("advisory", "set_config", "temp");
+    private static final int SET = 0;
+    private static final int RESET_WORD = 1;
+    private static final int DEALLOCATE_WORD = 8;
+    private static final int DISCARD_WORD = 9;
+    private static final byte[] ADVISORY = bytes("advisory");
+    private static final byte[] SET_CONFIG = bytes("set_config");
+    private static final byte[] TEMP = bytes("temp");
+    private static final byte[] DEFAULT = bytes("default");
 
     /** Flags for the SQL in {@code buf[from, to)} (a C string: reading stops at a NUL). */
     public static int peek(ByteBuf buf, int from, int to) {
-        int nul = buf.indexOf(from, to, (byte) 0);
-        int end = nul < 0 ? to : nul;
-        int start = skipBlanks(buf, from, end);
+        int n = to - from;
+        if (n > MAX_SCAN) {
+            return SESSION_STATE | RESET | STATEMENTS;
+        }
+        byte[] b = SCRATCH.get();
+        buf.getBytes(from, b, 0, n);
+        return peek(b, n);
+    }
+
+    static int peek(byte[] b, int n) {
+        int end = 0;
+        while (end < n && b[end] != 0) {
+            end++;
+        }
+        int start = skipBlanks(b, 0, end);
         int wordEnd = start;
-        while (wordEnd < end && isLetter(buf.getByte(wordEnd))) {
+        while (wordEnd < end && isLetter(b[wordEnd])) {
             wordEnd++;
         }
-        int flags = 0;
-        for (byte[] w : STATE_WORDS) {
-            if (equalsIgnoreCase(buf, start, wordEnd, w)) {
-                flags |= SESSION_STATE;
+        int first = -1;
+        for (int i = 0; i < STATE_WORDS.length; i++) {
+            if (equalsIgnoreCase(b, start, wordEnd, STATE_WORDS[i])) {
+                first = i;
                 break;
             }
         }
-        if (equalsIgnoreCase(buf, start, wordEnd, STATE_WORDS[1]) || equalsIgnoreCase(buf, start, wordEnd, STATE_WORDS[9])) {
-            flags |= RESET; // reset, discard
+        int flags = first >= 0 ? SESSION_STATE : 0;
+        if (first == RESET_WORD || first == DISCARD_WORD) {
+            flags |= RESET;
         }
-        if (equalsIgnoreCase(buf, start, wordEnd, STATE_WORDS[0]) && contains(buf, wordEnd, end, DEFAULT)) {
-            flags |= RESET; // SET name TO DEFAULT
+        if (first == DEALLOCATE_WORD || first == DISCARD_WORD) {
+            flags |= STATEMENTS;
         }
-        if (equalsIgnoreCase(buf, start, wordEnd, STATE_WORDS[8]) || equalsIgnoreCase(buf, start, wordEnd, STATE_WORDS[9])) {
-            flags |= STATEMENTS; // deallocate, discard
-        }
-        if ((flags & SESSION_STATE) == 0) {
-            for (byte[] s : STATE_SUBSTRINGS) {
-                if (contains(buf, wordEnd, end, s)) {
-                    flags |= SESSION_STATE;
-                    break;
+        // one pass over the rest: words that matter anywhere, and a second statement
+        for (int i = wordEnd; i < end; i++) {
+            switch (b[i] | 0x20) {
+                case 'a' -> flags |= startsWithIgnoreCase(b, i, end, ADVISORY) ? SESSION_STATE : 0;
+                case 's' -> flags |= startsWithIgnoreCase(b, i, end, SET_CONFIG) ? SESSION_STATE : 0;
+                case 't' -> flags |= startsWithIgnoreCase(b, i, end, TEMP) ? SESSION_STATE : 0;
+                case 'd' -> flags |= first == SET && startsWithIgnoreCase(b, i, end, DEFAULT) ? RESET : 0;
+                case ';' | 0x20 -> flags |= secondStatementAfter(b, i, end) ? SESSION_STATE | RESET | STATEMENTS : 0;
+                default -> {
                 }
             }
-        }
-        if ((flags & (SESSION_STATE | RESET)) != (SESSION_STATE | RESET) && hasSecondStatement(buf, wordEnd, end)) {
-            flags |= SESSION_STATE | RESET | STATEMENTS; // a batch: read it all
         }
         return flags;
     }
 
-    private static final byte[] DEFAULT = "default".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
-    private static int skipBlanks(ByteBuf buf, int i, int end) {
+    private static int skipBlanks(byte[] b, int i, int end) {
         while (i < end) {
-            byte c = buf.getByte(i);
+            byte c = b[i];
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(') {
                 i++;
-            } else if (c == '-' && i + 1 < end && buf.getByte(i + 1) == '-') {
-                int nl = buf.indexOf(i, end, (byte) '\n');
-                i = nl < 0 ? end : nl + 1;
-            } else if (c == '/' && i + 1 < end && buf.getByte(i + 1) == '*') {
-                i = endOfBlockComment(buf, i, end);
+            } else if (c == '-' && i + 1 < end && b[i + 1] == '-') {
+                while (i < end && b[i] != '\n') {
+                    i++;
+                }
+            } else if (c == '/' && i + 1 < end && b[i + 1] == '*') {
+                i = endOfBlockComment(b, i, end);
             } else {
                 return i;
             }
@@ -80,15 +110,13 @@ public final class SqlPeek {
         return i;
     }
 
-    private static int endOfBlockComment(ByteBuf buf, int i, int end) {
+    private static int endOfBlockComment(byte[] b, int i, int end) {
         int depth = 0;
         while (i + 1 < end) {
-            byte c = buf.getByte(i);
-            byte d = buf.getByte(i + 1);
-            if (c == '/' && d == '*') {
+            if (b[i] == '/' && b[i + 1] == '*') {
                 depth++;
                 i += 2;
-            } else if (c == '*' && d == '/') {
+            } else if (b[i] == '*' && b[i + 1] == '/') {
                 i += 2;
                 if (--depth == 0) {
                     return i;
@@ -100,14 +128,13 @@ public final class SqlPeek {
         return end;
     }
 
-    /** A ';' followed by anything but blanks: more than one statement. */
-    private static boolean hasSecondStatement(ByteBuf buf, int from, int end) {
-        int semicolon = buf.indexOf(from, end, (byte) ';');
-        if (semicolon < 0) {
+    /** A ';' at {@code i} followed by anything but blanks: more than one statement. */
+    private static boolean secondStatementAfter(byte[] b, int i, int end) {
+        if (b[i] != ';') {
             return false;
         }
-        for (int i = semicolon + 1; i < end; i++) {
-            byte c = buf.getByte(i);
+        for (int k = i + 1; k < end; k++) {
+            byte c = b[k];
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != ';') {
                 return true;
             }
@@ -115,24 +142,17 @@ public final class SqlPeek {
         return false;
     }
 
-    private static boolean contains(ByteBuf buf, int from, int end, byte[] lowerWord) {
-        byte first = lowerWord[0];
-        for (int i = from; i + lowerWord.length <= end; i++) {
-            if ((buf.getByte(i) | 0x20) == first && equalsIgnoreCase(buf, i, i + lowerWord.length, lowerWord)) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean startsWithIgnoreCase(byte[] b, int i, int end, byte[] lowerWord) {
+        return i + lowerWord.length <= end && equalsIgnoreCase(b, i, i + lowerWord.length, lowerWord);
     }
 
-    private static boolean equalsIgnoreCase(ByteBuf buf, int from, int to, byte[] lowerWord) {
+    private static boolean equalsIgnoreCase(byte[] b, int from, int to, byte[] lowerWord) {
         if (to - from != lowerWord.length) {
             return false;
         }
         for (int k = 0; k < lowerWord.length; k++) {
-            byte c = buf.getByte(from + k);
-            byte w = lowerWord[k];
-            if (c != w && (c | 0x20) != w) {
+            byte c = b[from + k];
+            if (c != lowerWord[k] && (c | 0x20) != lowerWord[k]) {
                 return false;
             }
         }
@@ -143,10 +163,14 @@ public final class SqlPeek {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
     }
 
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
     private static byte[][] words(String... words) {
         byte[][] out = new byte[words.length][];
         for (int i = 0; i < words.length; i++) {
-            out[i] = words[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            out[i] = bytes(words[i]);
         }
         return out;
     }

@@ -55,6 +55,12 @@ public final class ProxyServer implements SessionContext {
     private static final Duration HEALTH_TTL = Duration.ofSeconds(5);
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(3);
 
+    /**
+     * Netty's pooled allocator with per-thread caches: measured a few percent cheaper per transaction
+     * than 4.2's default adaptive allocator for pgmux's pattern (small reads, slices, short lives).
+     */
+    static final io.netty.buffer.ByteBufAllocator ALLOCATOR = io.netty.buffer.PooledByteBufAllocator.DEFAULT;
+
     private final Transport transport = Transport.best();
     private final ConcurrentHashMap<PoolKey, Pool> pools = new ConcurrentHashMap<>();
     private final CancelRegistry cancels = new CancelRegistry();
@@ -94,6 +100,7 @@ public final class ProxyServer implements SessionContext {
                 .channel(transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024)));
         health = new BackendHealth(connector, workers::next, this::config, HEALTH_TTL, HEALTH_TIMEOUT);
         control = new ServerControl(this, configPath);
@@ -106,6 +113,7 @@ public final class ProxyServer implements SessionContext {
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
                 .childHandler(new ChannelInitializer<Channel>() {

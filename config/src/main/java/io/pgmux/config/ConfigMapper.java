@@ -25,7 +25,11 @@ final class ConfigMapper {
             "max_message_size", "auth_timeout", "max_client_prepared_statements");
     static final List<String> LOG_KEYS = List.of("level", "format", "queries", "slow_query_threshold");
     static final List<String> USER_KEYS = List.of("name", "password", "auth");
-    static final List<String> DATABASE_KEYS = List.of("pool", "primary", "replicas", "on_session_state");
+    static final List<String> DATABASE_KEYS = List.of("pool", "primary", "replicas", "on_session_state", "routing");
+    static final List<String> REPLICA_KEYS = List.of("url", "weight");
+    static final List<String> ROUTING_KEYS = List.of("autocommit_selects", "balance", "fallback_to_primary",
+            "primary_reads", "max_replica_lag", "consistency", "ryw_timeout", "health_check_interval",
+            "health_check_timeout", "retry_reads", "deny_functions");
     static final List<String> POOL_KEYS = List.of("mode", "size", "min_idle", "max_lifetime", "idle_timeout",
             "connect_timeout", "server_reset_query", "max_prepared_statements", "track_extra_parameters");
 
@@ -137,15 +141,66 @@ final class ConfigMapper {
             entry.getValue().asMapping(DATABASE_KEYS).ifPresent(db -> {
                 PoolConfig pool = section(db, "pool", POOL_KEYS).map(p -> pool(p, poolDefaults)).orElse(poolDefaults);
                 Optional<BackendUrl> primary = db.require("primary").flatMap(n -> n.as(url));
-                List<BackendUrl> replicas = db.get("replicas").flatMap(YamlNode::asList)
-                        .map(items -> items.stream().flatMap(i -> i.as(url).stream()).toList())
-                        .orElse(List.of());
+                List<BackendUrl> replicas = new ArrayList<>();
+                List<Integer> weights = new ArrayList<>();
+                db.get("replicas").flatMap(YamlNode::asList).ifPresent(items -> items.forEach(i -> replica(i, url, replicas, weights)));
                 SessionStatePolicy onSessionState = db.choice("on_session_state", SESSION_STATE_POLICIES,
                         SessionStatePolicy::fromConfigName, DatabaseConfig.DEFAULT_ON_SESSION_STATE);
-                primary.ifPresent(p -> databases.put(name, new DatabaseConfig(name, pool, p, replicas, onSessionState)));
+                RoutingConfig routing = section(db, "routing", ROUTING_KEYS).map(ConfigMapper::routing)
+                        .orElse(RoutingConfig.defaults());
+                primary.ifPresent(p -> databases.put(name, new DatabaseConfig(name, pool, p, replicas, onSessionState,
+                        weights, routing)));
             });
         }
         return databases;
+    }
+
+    /** A replica: a backend URL, or {@code { url: ..., weight: 2 }}. */
+    private static void replica(YamlNode item, Function<String, BackendUrl> url, List<BackendUrl> replicas,
+                                List<Integer> weights) {
+        if (item.isMapping()) {
+            item.asMapping(REPLICA_KEYS).ifPresent(m -> m.require("url").flatMap(n -> n.as(url)).ifPresent(u -> {
+                replicas.add(u);
+                weights.add(m.integer("weight", 1));
+            }));
+        } else {
+            item.as(url).ifPresent(u -> {
+                replicas.add(u);
+                weights.add(1);
+            });
+        }
+    }
+
+    private static RoutingConfig routing(YamlMapping m) {
+        RoutingConfig base = RoutingConfig.defaults();
+        long lagBytes = base.maxReplicaLagBytes();
+        java.time.Duration lagTime = base.maxReplicaLagTime();
+        // max_replica_lag is bytes (16MB) or time (10s); a bare number is bytes
+        String lag = m.get("max_replica_lag").flatMap(YamlNode::asString).orElse(null);
+        if (lag != null) {
+            if (lag.matches("\\s*[0-9]+\\s*(ms|s|m|h|d)\\s*")) {
+                lagTime = m.duration("max_replica_lag", lagTime);
+                lagBytes = 0;
+            } else {
+                lagBytes = m.value("max_replica_lag", Units::parseSize, lagBytes);
+            }
+        }
+        return new RoutingConfig(
+                m.choice("autocommit_selects", List.of("primary", "replica"),
+                        t -> RoutingConfig.fromConfigName(RoutingConfig.Target.class, t), base.autocommitSelects()),
+                m.choice("balance", List.of("least_outstanding", "round_robin"),
+                        t -> RoutingConfig.fromConfigName(RoutingConfig.Balance.class, t), base.balance()),
+                m.bool("fallback_to_primary", base.fallbackToPrimary()),
+                m.choice("primary_reads", List.of("fallback", "share"),
+                        t -> RoutingConfig.fromConfigName(RoutingConfig.PrimaryReads.class, t), base.primaryReads()),
+                lagBytes, lagTime,
+                m.choice("consistency", List.of("eventual", "read_your_writes"),
+                        t -> RoutingConfig.fromConfigName(RoutingConfig.Consistency.class, t), base.consistency()),
+                m.duration("ryw_timeout", base.rywTimeout()),
+                m.duration("health_check_interval", base.healthCheckInterval()),
+                m.duration("health_check_timeout", base.healthCheckTimeout()),
+                m.bool("retry_reads", base.retryReads()),
+                m.strings("deny_functions", base.denyFunctions()));
     }
 
     /** Reads a {@code pool:} block key by key over {@code base}, so absent keys keep the base's values. */

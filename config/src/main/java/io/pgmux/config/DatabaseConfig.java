@@ -11,9 +11,11 @@ import java.util.Objects;
  * @param primary  the read-write server
  * @param replicas read-only servers, possibly none
  * @param onSessionState what transaction pooling does about session state ({@code on_session_state})
+ * @param replicaWeights the weight of each replica, in the order of {@code replicas} (default 1)
+ * @param routing        read/write splitting to the replicas
  */
 public record DatabaseConfig(String name, PoolConfig pool, BackendUrl primary, List<BackendUrl> replicas,
-                             SessionStatePolicy onSessionState) {
+                             SessionStatePolicy onSessionState, List<Integer> replicaWeights, RoutingConfig routing) {
 
     public static final SessionStatePolicy DEFAULT_ON_SESSION_STATE = SessionStatePolicy.PIN;
 
@@ -23,7 +25,19 @@ public record DatabaseConfig(String name, PoolConfig pool, BackendUrl primary, L
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(primary, "primary");
         Objects.requireNonNull(onSessionState, "onSessionState");
+        Objects.requireNonNull(routing, "routing");
         replicas = List.copyOf(replicas);
+        replicaWeights = List.copyOf(replicaWeights);
+        if (replicaWeights.size() != replicas.size()) {
+            throw new IllegalArgumentException("one weight per replica");
+        }
+    }
+
+    /** A database with default weights and routing. */
+    public DatabaseConfig(String name, PoolConfig pool, BackendUrl primary, List<BackendUrl> replicas,
+                          SessionStatePolicy onSessionState) {
+        this(name, pool, primary, replicas, onSessionState, replicas.stream().map(r -> 1).toList(),
+                RoutingConfig.defaults());
     }
 
     /** A database with the default session-state policy. */

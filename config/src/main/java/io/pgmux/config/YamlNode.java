@@ -48,6 +48,11 @@ final class YamlNode {
         context.problems().add(path, location, reason);
     }
 
+    /** True for a mapping node (a list item may be a string or a mapping). */
+    boolean isMapping() {
+        return node instanceof MappingNode;
+    }
+
     private boolean isNull() {
         return node == null || node instanceof ScalarNode && node.getTag().equals(Tag.NULL);
     }

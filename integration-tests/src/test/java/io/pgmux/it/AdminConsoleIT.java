@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -112,7 +113,7 @@ class AdminConsoleIT {
                 "bind_count"), admin.query("SHOW STATS_TOTALS").columns());
         assertEquals(admin.query("SHOW STATS_TOTALS").columns(), admin.query("show stats_averages;").columns());
         assertEquals(List.of("database", "role", "address", "health", "in_recovery", "checked_at", "last_error",
-                "lag", "breaker"), admin.query("SHOW BACKENDS").columns());
+                "lag_bytes", "lag_seconds", "breaker"), admin.query("SHOW BACKENDS").columns());
         assertEquals(List.of("database", "role", "address", "state", "failures", "opened_at", "next_probe"),
                 admin.query("SHOW BREAKERS").columns());
         assertEquals(List.of("user", "database", "addr", "port", "connect_time", "pinned_by", "ptr", "link",
@@ -231,7 +232,7 @@ class AdminConsoleIT {
         assertEquals("up", primary.get("health"));
         assertEquals("f", primary.get("in_recovery"));
         assertEquals("127.0.0.1:" + pg.port(), primary.get("address"));
-        assertEquals("n/a", primary.get("lag"));
+        assertNull(primary.get("lag_bytes"), "a primary has no lag");
         assertEquals("n/a", primary.get("breaker"));
         assertTrue(admin.query("SHOW BREAKERS").rows().isEmpty(), "no breakers until they exist");
 

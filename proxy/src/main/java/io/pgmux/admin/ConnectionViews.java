@@ -75,7 +75,7 @@ final class ConnectionViews {
         for (PoolState s : states) {
             for (ServerSnapshot v : s.servers()) {
                 String link = v.holder() instanceof ClientSession c ? ptr(c.clientChannel()) : "";
-                t.row("S", s.pool().key().user(), s.pool().key().database(), "none", state(v),
+                t.row("S", s.pool().key().user(), s.pool().key().databaseLabel(), "none", state(v),
                         Formats.host(v.remote()), Formats.port(v.remote()), Formats.host(v.local()),
                         Formats.port(v.local()), Formats.nanoTime(v.createdNanos(), nowNanos, nowMillis),
                         Formats.nanoTime(v.lastUsedNanos(), nowNanos, nowMillis), 0, 0, Formats.flag(v.closeNeeded()),

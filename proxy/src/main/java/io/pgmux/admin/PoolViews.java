@@ -41,7 +41,7 @@ final class PoolViews {
                 }
             }
             long maxWait = s.maxWaitMicros(now);
-            t.row(pool.key().database(), pool.key().user(), active, waiting, 0, 0,
+            t.row(pool.key().databaseLabel(), pool.key().user(), active, waiting, 0, 0,
                     s.count(ServerConnection.State.ACTIVE), 0, 0, s.count(ServerConnection.State.IDLE), 0, 0,
                     s.opening(), maxWait / 1_000_000, maxWait % 1_000_000,
                     pool.settings().mode().name().toLowerCase(Locale.ROOT), null);
@@ -89,7 +89,7 @@ final class PoolViews {
             long misses = st.preparedMisses.sum();
             long cached = s.servers().stream().mapToLong(ServerSnapshot::preparedStatements).sum();
             String rate = hits + misses == 0 ? null : String.format(Locale.ROOT, "%.4f", (double) hits / (hits + misses));
-            t.row(pool.key().database(), pool.key().user(), pool.settings().mode().name().toLowerCase(Locale.ROOT),
+            t.row(pool.key().databaseLabel(), pool.key().user(), pool.settings().mode().name().toLowerCase(Locale.ROOT),
                     pool.settings().maxPreparedStatements(), s.servers().size(), cached, hits, misses,
                     st.preparedEvictions.sum(), rate);
         }

@@ -22,6 +22,8 @@ public final class PreparedStatement {
     private final byte[] body;
     private final String serverName;
     private final byte[] serverNameBytes;
+    /** Whether read/write splitting found it a harmless SELECT; null until asked (benign race: same answer). */
+    private Boolean readOnly;
 
     private PreparedStatement(byte[] body) {
         this.body = body;
@@ -78,6 +80,15 @@ public final class PreparedStatement {
             nul++;
         }
         return new String(body, 0, nul, StandardCharsets.UTF_8);
+    }
+
+    /** The read/write splitting verdict kept for this statement, or null when not classified yet. */
+    public Boolean readOnly() {
+        return readOnly;
+    }
+
+    public void readOnly(boolean verdict) {
+        this.readOnly = verdict;
     }
 
     public int size() {

@@ -72,7 +72,7 @@ public final class ServerProbe implements ServerListener, MessageFramer.Listener
         switch (type) {
             case MessageTypes.DATA_ROW -> {
                 if (firstRow == null) {
-                    firstRow = readRow(buf, offset);
+                    firstRow = MonitorConnection.row(buf, offset);
                 }
             }
             case MessageTypes.ERROR_RESPONSE -> promise.tryFailure(new PgException(ErrorFields.parse(buf, offset, length)));
@@ -81,23 +81,6 @@ public final class ServerProbe implements ServerListener, MessageFramer.Listener
             }
         }
         return true;
-    }
-
-    private static List<String> readRow(ByteBuf buf, int offset) {
-        int n = buf.getUnsignedShort(offset + 5);
-        int pos = offset + 7;
-        List<String> row = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            int len = buf.getInt(pos);
-            pos += 4;
-            if (len < 0) {
-                row.add(null);
-            } else {
-                row.add(buf.toString(pos, len, StandardCharsets.UTF_8));
-                pos += len;
-            }
-        }
-        return row;
     }
 
     @Override

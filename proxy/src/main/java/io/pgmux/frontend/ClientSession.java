@@ -47,7 +47,12 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     private final Channel client;
     private final SessionContext context;
-    private final Pool pool;
+    /** The primary's pool: the client's home, and the one serving it when its database has no replicas. */
+    private final Pool home;
+    /** The pool of the server held or waited for; {@link #home} between transactions. */
+    private Pool pool;
+    /** Read/write splitting; null when the database has no replicas. */
+    private final SessionRouting routing;
     private final ClientParameters parameters;
     private final long cancelKey;
     private final String user;
@@ -77,8 +82,18 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     ClientSession(Channel client, SessionContext context, Pool pool, ClientParameters parameters, long cancelKey,
                   String user, String database) {
+        this(client, context, pool, parameters, cancelKey, user, database, null, SessionRouting.Intent.ANY);
+    }
+
+    /**
+     * @param userConfig the client's user (the credentials of replica pools); may be null without replicas
+     * @param intent     what the client asked for at login (read-only session, primary only)
+     */
+    ClientSession(Channel client, SessionContext context, Pool pool, ClientParameters parameters, long cancelKey,
+                  String user, String database, io.pgmux.config.UserConfig userConfig, SessionRouting.Intent intent) {
         this.client = client;
         this.context = context;
+        this.home = pool;
         this.pool = pool;
         this.parameters = parameters;
         this.cancelKey = cancelKey;
@@ -87,6 +102,9 @@ public final class ClientSession implements ServerListener, PoolClient {
         this.requests = new RequestForwarder(this, context.config().limits().maxMessageSize());
         this.responses = new ResponseForwarder(this, client);
         this.sql = new SessionSql(this, pool.settings());
+        io.pgmux.routing.Cluster cluster = context.cluster(database);
+        this.routing = cluster == null ? null
+                : new SessionRouting(this, cluster, userConfig, intent, pool.settings().mode() == PoolMode.SESSION);
     }
 
     void start() {
@@ -182,10 +200,21 @@ public final class ClientSession implements ServerListener, PoolClient {
     // ---------------------------------------------------------------- pool side
 
     /**
-     * The fast path of a transaction's first message: an idle server on this loop, taken at once,
-     * so the message is forwarded in the same pass (no held input, no pause of the client socket).
+     * A transaction's first message ({@code buf[offset, offset+length)}, the rest of the batch may
+     * follow in {@code buf}) needs a server: with replicas, choose which; then the fast path, an idle
+     * server on this loop taken at once, so the message is forwarded in the same pass (no held
+     * input, no pause of the client socket). False when the session must wait (or was closed).
      */
-    boolean attachIdleServer() {
+    boolean attachIdleServer(byte type, ByteBuf buf, int offset, int length) {
+        if (routing != null) {
+            Pool chosen = routing.route(type, buf, offset, length);
+            if (chosen == null) {
+                closeWith(PgError.fatal(SqlState.CONNECTION_FAILURE, "no replica of database \"" + database
+                        + "\" is usable").withHint("with routing.fallback_to_primary: true reads go to the primary then"));
+                return false;
+            }
+            pool = chosen;
+        }
         ServerConnection c = pool.tryAcquireIdle(client.eventLoop());
         if (c == null) {
             return false;
@@ -199,6 +228,9 @@ public final class ClientSession implements ServerListener, PoolClient {
         c.attach(this);
         state = State.ACTIVE;
         syncParameters(c);
+        if (routing != null) {
+            routing.onAttached(c);
+        }
     }
 
     /** Makes {@code c}'s settings the client's, ahead of anything the client sends on it. */
@@ -215,6 +247,7 @@ public final class ClientSession implements ServerListener, PoolClient {
     public void onServerAcquired(ServerConnection c) {
         if (state == State.CLOSED) {
             pool.release(c);
+            leaseEnded();
             return;
         }
         attach(c);
@@ -229,8 +262,24 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     @Override
     public void onAcquireFailed(PgError error) {
-        if (state != State.CLOSED) {
-            closeWith(error.asFatal());
+        if (state == State.CLOSED) {
+            leaseEnded();
+            return;
+        }
+        Pool other = routing == null ? null : routing.reroute(error);
+        if (other != null) {
+            pool = other; // a replica that cannot be reached: once, another server
+            pool.acquire(this);
+            return;
+        }
+        closeWith(error.asFatal());
+    }
+
+    /** The lease (or the wait for one) is over: the next transaction chooses its server again. */
+    private void leaseEnded() {
+        if (routing != null) {
+            routing.onReleased();
+            pool = home;
         }
     }
 
@@ -252,6 +301,7 @@ public final class ClientSession implements ServerListener, PoolClient {
             flushClient();
         }
         pool.release(c);
+        leaseEnded();
     }
 
     // ---------------------------------------------------------------- server side
@@ -307,6 +357,7 @@ public final class ClientSession implements ServerListener, PoolClient {
         sql.releaseLogged();
         from.ledger().clear();
         pool.release(from);
+        leaseEnded();
         cleanup.cancelTimer();
         if (state == State.CLOSED) {
             return;
@@ -346,6 +397,9 @@ public final class ClientSession implements ServerListener, PoolClient {
             return;
         }
         recordTimes(status);
+        if (status == ReadyForQuery.IDLE && routing != null && routing.captureLsn(from)) {
+            return; // read-your-writes: the primary's WAL position first; its ReadyForQuery comes back here
+        }
         boolean resetsPending = sql.onIdle(from);
         if (status == ReadyForQuery.IDLE && mode != PoolMode.SESSION && !sql.pinned()) {
             releaseAfterRead = true; // the next lease syncs parameters anyway
@@ -397,25 +451,30 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     /**
      * Writes a bodiless answer pgmux gives without a server (ParseComplete, CloseComplete) or, for
-     * {@code READY_FOR_QUERY}, ReadyForQuery 'I'. Returns false for type 0 (nothing answered).
+     * {@code READY_FOR_QUERY}, ReadyForQuery ('I', or 'T' while a BEGIN is held back). Returns false for type 0 (nothing answered).
      */
     boolean answerLocally(byte type) {
         if (type == 0) {
             return false;
         }
         ByteBuf msg = type == MessageTypes.READY_FOR_QUERY
-                ? BackendMessages.readyForQuery(client.alloc(), ReadyForQuery.IDLE)
+                ? BackendMessages.readyForQuery(client.alloc(), localStatus())
                 : BackendMessages.empty(client.alloc(), type);
         client.write(msg, client.voidPromise());
         clientWritten();
         return true;
     }
 
-    /** Writes {@code answer} as if from an idle server (status 'I'); always true. */
+    /** Writes {@code answer} as if from a server between transactions; always true. */
     boolean answerLocally(SyntheticResponse answer) {
-        client.write(answer.render(client.alloc(), ReadyForQuery.IDLE), client.voidPromise());
+        client.write(answer.render(client.alloc(), localStatus()), client.voidPromise());
         clientWritten();
         return true;
+    }
+
+    /** The status of ReadyForQuery pgmux answers without a server: 'I', or 'T' while a BEGIN is held back. */
+    private byte localStatus() {
+        return routing == null ? ReadyForQuery.IDLE : routing.localStatus();
     }
 
     void emitSynthetic(ServerConnection on) {
@@ -511,6 +570,11 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     SessionSql sql() {
         return sql;
+    }
+
+    /** Read/write splitting, or null when the database has no replicas. */
+    SessionRouting routing() {
+        return routing;
     }
 
     StatementRewriter rewriter() {

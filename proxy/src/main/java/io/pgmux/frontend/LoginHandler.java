@@ -49,6 +49,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
     private String userName;
     private String database;
     private UserConfig user;
+    private SessionRouting.Intent intent = SessionRouting.Intent.ANY;
     private Map<String, String> startupParameters;
     private ClientAuthenticator authenticator;
     /** Bytes a client sent behind its last password message before the welcome went out. */
@@ -157,6 +158,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
             params.putAll(StartupOptions.parse(options));
         }
         params.remove("client_encoding_fallback");
+        intent = ReadIntent.of(params); // removes target_session_attrs, which PostgreSQL would refuse
         startupParameters = params;
         if (context.shuttingDown()) {
             throw new PgException(PgError.fatal(SqlState.CANNOT_CONNECT_NOW, "the database system is shutting down"));
@@ -305,7 +307,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         ClientParameters params = ClientParameters.of(startupParameters, pool.welcomeParameters(),
                 pool.settings().trackedParameters(), pool.knownParameterValues());
         long key = context.cancels().newKey();
-        ClientSession session = new ClientSession(ctx.channel(), context, pool, params, key, userName, database);
+        ClientSession session = new ClientSession(ctx.channel(), context, pool, params, key, userName, database,
+                user, intent);
         ctx.writeAndFlush(BackendMessages.welcome(ctx.alloc(), params.welcome(pool.welcomeParameters()),
                 CancelRegistry.pid(key), CancelRegistry.secret(key)));
         state = State.DONE;

@@ -82,7 +82,7 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
             if (withoutServer(type, buf, offset, length)) {
                 return true;
             }
-            if (!session.attachIdleServer()) {
+            if (!session.attachIdleServer(type, buf, offset, length)) {
                 return false; // stop here: the session waits for a server and feeds the rest again
             }
             server = session.server();
@@ -114,12 +114,13 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
             }
             // PostgreSQL ignores stray COPY messages outside COPY; so does pgmux without a server
             case COPY_DATA, COPY_DONE, COPY_FAIL -> true;
-            case QUERY -> session.sql().answerWithoutServer(buf, offset, length);
+            case QUERY -> session.sql().answerWithoutServer(buf, offset, length)
+                    || (session.routing() != null && session.routing().answerWithoutServer(buf, offset, length));
             case PARSE -> rewriter != null && !session.sql().parseNeedsServer(buf, offset, length)
                     && session.answerLocally(rewriter.parseWithoutServer(buf, offset, length) ? PARSE_COMPLETE : 0);
             case CLOSE -> rewriter != null && length >= 7
                     && session.answerLocally(rewriter.closeWithoutServer(buf, offset, length) ? CLOSE_COMPLETE : 0);
-            // idle between transactions: nothing is pending, so the answer to Sync is ReadyForQuery 'I'
+            // between transactions nothing is pending: the answer to Sync is ReadyForQuery
             case SYNC -> session.answerLocally(READY_FOR_QUERY);
             case FLUSH -> true;
             default -> false;

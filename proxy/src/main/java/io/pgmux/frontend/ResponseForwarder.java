@@ -52,7 +52,8 @@ final class ResponseForwarder implements MessageFramer.Listener {
     @Override
     public boolean needsWhole(byte type) {
         return type == READY_FOR_QUERY || type == ERROR_RESPONSE || type == PARAMETER_STATUS
-                || (type == COMMAND_COMPLETE && session.sql().watchingCommandTags());
+                || (type == COMMAND_COMPLETE && session.sql().watchingCommandTags())
+                || (type == DATA_ROW && SessionRouting.isCapture(server.ledger().headPayload()));
     }
 
     @Override
@@ -67,7 +68,11 @@ final class ResponseForwarder implements MessageFramer.Listener {
         } else if (error != null && PlanRetry.isStalePlan(error) && ledger.headPayload() instanceof PreparedStatement stale) {
             server.statements().invalidate(stale); // re-prepared on its next use, as PostgreSQL's clients expect
         }
-        Object syncDone = type == READY_FOR_QUERY && ledger.headPayload() instanceof ParameterSync p ? p : null;
+        Object head = ledger.headPayload();
+        Object syncDone = type == READY_FOR_QUERY && head instanceof ParameterSync p ? p : null;
+        if (type == DATA_ROW && SessionRouting.isCapture(head) && available == length) {
+            session.routing().onLsnRow(buf, offset, length); // read-your-writes: the primary's WAL position
+        }
         int action = ledger.onServerMessage(type);
         if (syncDone != null) {
             session.onSyncDone(server, (ParameterSync) syncDone);
@@ -95,7 +100,10 @@ final class ResponseForwarder implements MessageFramer.Listener {
                 }
             }
             case ERROR_RESPONSE -> {
-                if (action == ResponseLedger.SWALLOWED_ERROR) {
+                if (action == ResponseLedger.SWALLOWED_ERROR && SessionRouting.isCapture(head)) {
+                    session.routing().onLsnError(); // the "primary" is in recovery: reads stay on it a while
+                    action = ResponseLedger.DROP;
+                } else if (action == ResponseLedger.SWALLOWED_ERROR) {
                     session.onSwallowedError(error);
                     action = ResponseLedger.DROP;
                 } else {

@@ -5,6 +5,8 @@ import io.pgmux.config.ProxyConfig;
 import io.pgmux.config.UserConfig;
 import io.pgmux.pool.Pool;
 import io.pgmux.protocol.PgException;
+import io.pgmux.routing.Backend;
+import io.pgmux.routing.Cluster;
 
 /** What client sessions need from the running proxy. Implemented by the server package. */
 public interface SessionContext {
@@ -18,6 +20,15 @@ public interface SessionContext {
      * @throws PgException 3D000 when the database is not configured
      */
     Pool pool(String database, UserConfig user);
+
+    /**
+     * The pool serving {@code user} on one server of {@code database}'s cluster (the primary's is
+     * {@link #pool(String, UserConfig)}'s).
+     */
+    Pool pool(String database, UserConfig user, Backend backend);
+
+    /** The primary and replicas of {@code database} when it has replicas (read/write splitting), else null. */
+    Cluster cluster(String database);
 
     CancelRegistry cancels();
 

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.pgmux.backend.ServerConnection;
 import io.pgmux.config.SessionStatePolicy;
 import io.pgmux.pool.PoolSettings;
-import io.pgmux.protocol.BackendMessages;
 import io.pgmux.protocol.MessageTypes;
 import io.pgmux.protocol.PgError;
 import io.pgmux.protocol.ResponseLedger;
@@ -33,12 +32,7 @@ final class SessionSql {
     private static final Logger LOG = Logger.getLogger(SessionSql.class.getName());
 
     /** What PostgreSQL answers to DEALLOCATE: CommandComplete then ReadyForQuery. */
-    static final SyntheticResponse DEALLOCATE_ANSWER = (alloc, status) -> {
-        ByteBuf out = alloc.buffer(24);
-        BackendMessages.writeCommandComplete(out, "DEALLOCATE");
-        out.writeByte(MessageTypes.READY_FOR_QUERY).writeInt(5).writeByte(status);
-        return out;
-    };
+    static final SyntheticResponse DEALLOCATE_ANSWER = SyntheticResponse.commandComplete("DEALLOCATE");
 
     private final ClientSession session;
     /** Named-statement handling; null in session mode or with max_prepared_statements 0. */

@@ -13,6 +13,8 @@ import io.pgmux.config.DatabaseConfig;
 import io.pgmux.config.ProxyConfig;
 import io.pgmux.config.UserConfig;
 import io.pgmux.protocol.PgException;
+import io.pgmux.routing.Cluster;
+import io.pgmux.routing.ClusterMonitor;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,14 +22,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * Whether each configured backend answers: a fresh connection running
- * {@code SELECT pg_is_in_recovery()} (the server's login, then one query). Probes run only when
- * someone asks ({@code /health/ready}, SHOW BACKENDS, a metrics scrape), and a result is reused
- * for {@link #ttl} so frequent callers never hammer a server. Up/down transitions are logged once.
+ * Whether each configured backend answers. For a database with replicas, the
+ * {@link ClusterMonitor}'s periodic checks already say (with role and lag), and are used as they
+ * are. Other backends are probed when someone asks ({@code /health/ready}, SHOW BACKENDS, a metrics
+ * scrape): a fresh connection running {@code SELECT pg_is_in_recovery()}, its result reused for
+ * {@link #ttl} so frequent callers never hammer a server. Up/down transitions are logged once.
  */
 public final class BackendHealth {
     private static final Logger LOG = Logger.getLogger(BackendHealth.class.getName());
@@ -40,14 +44,17 @@ public final class BackendHealth {
     private final Duration timeout;
     private final Map<String, BackendStatus> last = new ConcurrentHashMap<>();
     private final Map<String, Future<BackendStatus>> inFlight = new ConcurrentHashMap<>();
+    private final Function<String, Cluster> clusters;
 
     /**
      * @param loops   where probe connections run (any worker loop)
      * @param ttl     how long a probe result is reused
      * @param timeout connect, login and query limit of one probe
+     * @param clusters the monitored cluster of a database with replicas, else null
      */
     public BackendHealth(ServerConnector connector, Supplier<EventLoop> loops, Supplier<ProxyConfig> config,
-                         Duration ttl, Duration timeout) {
+                         Duration ttl, Duration timeout, Function<String, Cluster> clusters) {
+        this.clusters = clusters;
         this.connector = connector;
         this.loops = loops;
         this.config = config;
@@ -83,12 +90,41 @@ public final class BackendHealth {
     public List<BackendStatus> lastKnown() {
         List<BackendStatus> out = new ArrayList<>();
         for (Backend b : backends(config.get())) {
-            out.add(last.getOrDefault(b.status().key(), b.status()));
+            BackendStatus monitored = monitored(b);
+            out.add(monitored != null ? monitored : last.getOrDefault(b.status().key(), b.status()));
         }
         return out;
     }
 
+    /** What the cluster monitor last saw of {@code b}, or null when it does not watch it. */
+    private BackendStatus monitored(Backend b) {
+        Cluster cluster = clusters.apply(b.status().database());
+        if (cluster == null || b.index() >= cluster.backends().size()) {
+            return null;
+        }
+        io.pgmux.routing.Backend m = cluster.backends().get(b.index());
+        if (!m.url().equals(b.url()) || m.checkedAtMillis() == 0) {
+            return null;
+        }
+        BackendStatus base = b.status();
+        BackendStatus.Health h = BackendStatus.Health.valueOf(m.health().name());
+        boolean replica = m.role() == io.pgmux.routing.Backend.Role.REPLICA;
+        Boolean inRecovery = switch (m.health()) {
+            case DOWN, UNKNOWN -> null;
+            case PROMOTED -> false;
+            case DEMOTED -> true;
+            default -> replica;
+        };
+        return new BackendStatus(base.database(), base.role(), base.address(), h, inRecovery,
+                m.problem().isEmpty() ? null : m.problem(), m.checkedAtMillis(),
+                replica ? m.lagBytes() : null, replica ? m.lagSeconds() : null);
+    }
+
     private synchronized Future<BackendStatus> status(Backend b) {
+        BackendStatus monitored = monitored(b);
+        if (monitored != null) {
+            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(monitored);
+        }
         String key = b.status().key();
         BackendStatus known = last.get(key);
         if (known != null && System.currentTimeMillis() - known.checkedAtMillis() < ttl.toMillis()) {
@@ -159,30 +195,32 @@ public final class BackendHealth {
         return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
-    private record Backend(BackendStatus status, ServerTarget target) {
+    /** A configured backend: {@code index} is its place in its database (0 primary, then replicas). */
+    private record Backend(BackendStatus status, ServerTarget target, BackendUrl url, int index) {
     }
 
     private static List<Backend> backends(ProxyConfig config) {
         List<Backend> out = new ArrayList<>();
         for (DatabaseConfig db : config.databases().values()) {
-            out.add(backend(db.name(), BackendStatus.Role.PRIMARY, db.primary(), config.users()));
-            for (BackendUrl replica : db.replicas()) {
-                out.add(backend(db.name(), BackendStatus.Role.REPLICA, replica, config.users()));
+            out.add(backend(db.name(), BackendStatus.Role.PRIMARY, db.primary(), 0, config.users()));
+            for (int i = 0; i < db.replicas().size(); i++) {
+                out.add(backend(db.name(), BackendStatus.Role.REPLICA, db.replicas().get(i), i + 1, config.users()));
             }
         }
         return out;
     }
 
-    private static Backend backend(String database, BackendStatus.Role role, BackendUrl url, List<UserConfig> users) {
+    private static Backend backend(String database, BackendStatus.Role role, BackendUrl url, int index,
+                                   List<UserConfig> users) {
         String address = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]:" + url.port() : url.host() + ":" + url.port();
-        return new Backend(BackendStatus.unknown(database, role, address), probeTarget(url, users));
+        return new Backend(BackendStatus.unknown(database, role, address), probeTarget(url, users), url, index);
     }
 
     /**
      * The URL's user and password; without a user in the URL, the first user with a plain password
      * (what pgmux itself would log in with for that client); null when there is none.
      */
-    static ServerTarget probeTarget(BackendUrl url, List<UserConfig> users) {
+    public static ServerTarget probeTarget(BackendUrl url, List<UserConfig> users) {
         if (url.user() != null) {
             String password = url.password();
             if (password == null) {

@@ -44,7 +44,7 @@ final class PoolMeters implements PoolStats.DurationSink, PoolStats.ErrorSink {
 
     PoolMeters(MeterRegistry registry, Pool pool, ClientCensus census) {
         this.registry = registry;
-        this.tags = Tags.of("database", pool.key().database(), "user", pool.key().user());
+        this.tags = Tags.of("database", pool.key().database(), "user", pool.key().user(), "backend", pool.key().backend());
         PoolStats s = pool.stats();
         for (ClientCensus.ClientState state : new ClientCensus.ClientState[] {
             ClientCensus.ClientState.ACTIVE, ClientCensus.ClientState.WAITING, ClientCensus.ClientState.IDLE}) {

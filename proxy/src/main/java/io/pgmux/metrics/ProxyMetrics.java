@@ -23,6 +23,7 @@ import io.pgmux.pool.PartitionSnapshot;
 import io.pgmux.pool.Pool;
 import io.pgmux.server.Version;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +47,13 @@ public final class ProxyMetrics implements AutoCloseable {
     private final BackendHealth health;
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
-    /** Holds the value of one backend's up gauge: 1 up, 0 down, NaN not known. */
+    /** One backend's gauges: up (1 up, 0 down, NaN not known), in rotation, and a replica's lag. */
     private static final class BackendGauge {
-        volatile double value = Double.NaN;
-        Gauge gauge;
+        volatile double up = Double.NaN;
+        volatile double usable = Double.NaN;
+        volatile double lagBytes = Double.NaN;
+        volatile double lagSeconds = Double.NaN;
+        final List<Gauge> gauges = new ArrayList<>();
     }
 
     /** @param workers the proxy's event loops, for their pending-task gauges */
@@ -114,28 +118,48 @@ public final class ProxyMetrics implements AutoCloseable {
         for (BackendStatus s : statuses) {
             String key = s.database() + "|" + s.role() + "|" + s.address();
             seen.add(key);
-            BackendGauge g = backends.computeIfAbsent(key, k -> {
-                BackendGauge n = new BackendGauge();
-                n.gauge = Gauge.builder("pgmux.backend.up", n, b -> b.value)
-                        .description("1 when the backend answered pgmux's probe (login and a query), 0 when not, "
-                                + "NaN when it cannot be probed")
-                        .tags("database", s.database(), "role", s.role().label(), "address", s.address())
-                        .strongReference(true).register(registry);
-                return n;
-            });
-            g.value = switch (s.health()) {
-                case UP -> 1;
+            BackendGauge g = backends.computeIfAbsent(key, k -> backendGauges(s));
+            g.up = switch (s.health()) {
                 case DOWN -> 0;
                 case UNKNOWN -> Double.NaN;
+                default -> 1; // it answers, whatever its role or lag
             };
+            g.usable = switch (s.health()) {
+                case UP -> 1;
+                case UNKNOWN -> Double.NaN;
+                default -> 0;
+            };
+            g.lagBytes = s.lagBytes() == null ? Double.NaN : s.lagBytes();
+            g.lagSeconds = s.lagSeconds() == null ? Double.NaN : s.lagSeconds();
         }
         backends.entrySet().removeIf(e -> {
             boolean gone = !seen.contains(e.getKey());
             if (gone) {
-                registry.remove(e.getValue().gauge); // no longer configured (RELOAD)
+                e.getValue().gauges.forEach(registry::remove); // no longer configured (RELOAD)
             }
             return gone;
         });
+    }
+
+    private BackendGauge backendGauges(BackendStatus s) {
+        BackendGauge n = new BackendGauge();
+        String[] tags = {"database", s.database(), "role", s.role().label(), "address", s.address()};
+        n.gauges.add(Gauge.builder("pgmux.backend.up", n, b -> b.up)
+                .description("1 when the backend answers pgmux's checks, 0 when not, NaN when it cannot be checked")
+                .tags(tags).strongReference(true).register(registry));
+        n.gauges.add(Gauge.builder("pgmux.backend.usable", n, b -> b.usable)
+                .description("1 when the backend takes work (up, in its configured role, within max_replica_lag), "
+                        + "0 when it is out of rotation, NaN when not known")
+                .tags(tags).strongReference(true).register(registry));
+        if (s.role() == BackendStatus.Role.REPLICA) {
+            n.gauges.add(Gauge.builder("pgmux.replica.lag.bytes", n, b -> b.lagBytes)
+                    .description("WAL bytes the replica has yet to replay, behind the primary's position")
+                    .baseUnit("bytes").tags(tags).strongReference(true).register(registry));
+            n.gauges.add(Gauge.builder("pgmux.replica.lag.seconds", n, b -> b.lagSeconds)
+                    .description("How far behind the replica's replay is in time, while WAL is outstanding")
+                    .tags(tags).strongReference(true).register(registry));
+        }
+        return n;
     }
 
     public PrometheusMeterRegistry registry() {

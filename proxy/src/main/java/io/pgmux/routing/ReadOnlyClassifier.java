@@ -31,8 +31,6 @@ public final class ReadOnlyClassifier {
             "lo_create", "lo_import", "lo_unlink", "lo_from_bytea", "lo_put", "dblink_exec",
             "pg_create_restore_point", "pg_switch_wal", "pg_terminate_backend", "pg_cancel_backend");
 
-    private static final Set<String> WRITE_KEYWORDS = Set.of("insert", "update", "delete", "merge", "truncate");
-
     private final Set<String> deny;
 
     /** @param extraDeny more function names (any case) that must send a SELECT to the primary */
@@ -46,20 +44,30 @@ public final class ReadOnlyClassifier {
 
     /** True when {@code sql} opens a read-only transaction block. */
     public boolean startsReadOnlyTransaction(String sql) {
+        SqlLexer lx = SqlLexer.scanner(sql);
+        if (!beginsTransaction(lx)) {
+            return false; // the common case: one token looked at
+        }
         List<List<Token>> statements = statements(SqlLexer.tokens(sql));
-        if (statements.isEmpty()) {
-            return false;
-        }
-        List<Token> first = statements.get(0);
-        if (!(word(first, 0, "begin") || (word(first, 0, "start") && word(first, 1, "transaction")))) {
-            return false;
-        }
-        if (declaresReadOnly(first)) {
+        if (declaresReadOnly(statements.get(0))) {
             return true;
         }
         // BEGIN; SET TRANSACTION READ ONLY; ... in one query string
         return statements.size() > 1 && word(statements.get(1), 0, "set") && word(statements.get(1), 1, "transaction")
                 && declaresReadOnly(statements.get(1));
+    }
+
+    /** Steps over BEGIN or START TRANSACTION; false when the SQL starts otherwise. */
+    private static boolean beginsTransaction(SqlLexer lx) {
+        lx.step();
+        if (lx.wordIs("begin")) {
+            return true;
+        }
+        if (!lx.wordIs("start")) {
+            return false;
+        }
+        lx.step();
+        return lx.wordIs("transaction");
     }
 
     /** True for {@code SET TRANSACTION READ ONLY} (and {@code SET TRANSACTION ..., READ ONLY}). */
@@ -69,39 +77,109 @@ public final class ReadOnlyClassifier {
                 && declaresReadOnly(statements.get(0));
     }
 
-    /** True when {@code sql} is one SELECT (or VALUES, or WITH ... SELECT) that writes nothing. */
-    public boolean isHarmlessSelect(String sql) {
-        List<List<Token>> statements = statements(SqlLexer.tokens(sql));
-        if (statements.size() != 1) {
-            return false; // batches go to the primary: one of them may write
-        }
-        List<Token> t = statements.get(0);
-        int i = 0;
-        while (i < t.size() && t.get(i).kind() == Kind.LPAREN) {
-            i++;
-        }
-        if (!(word(t, i, "select") || word(t, i, "with") || word(t, i, "values") || word(t, i, "table"))) {
+    /**
+     * True for a lone BEGIN (or START TRANSACTION) that does not say READ ONLY or READ WRITE: the
+     * statement after it decides where the transaction goes.
+     */
+    public boolean isOpenBegin(String sql) {
+        if (!beginsTransaction(SqlLexer.scanner(sql))) {
             return false;
         }
-        for (int k = 0; k < t.size(); k++) {
-            Token tok = t.get(k);
-            if (tok.kind() != Kind.WORD) {
-                continue;
-            }
-            String w = tok.text();
-            if (w.equals("into") || WRITE_KEYWORDS.contains(w)) {
-                return false; // SELECT INTO creates a table; INSERT/UPDATE/DELETE inside WITH write
-            }
-            if (w.equals("for") && (word(t, k + 1, "update") || word(t, k + 1, "share") || word(t, k + 1, "no")
-                    || word(t, k + 1, "key"))) {
-                return false; // row locks need the primary
-            }
-            boolean call = k + 1 < t.size() && t.get(k + 1).kind() == Kind.LPAREN;
-            if (call && (deny.contains(w) || w.startsWith("pg_advisory") || w.startsWith("pg_try_advisory"))) {
+        List<List<Token>> statements = statements(SqlLexer.tokens(sql));
+        if (statements.size() != 1) {
+            return false;
+        }
+        List<Token> t = statements.get(0);
+        for (int i = 0; i + 1 < t.size(); i++) {
+            if (word(t, i, "read") && (word(t, i + 1, "only") || word(t, i + 1, "write"))) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * For a lone COMMIT, END, ROLLBACK or ABORT (optionally WORK or TRANSACTION, nothing more): the
+     * command tag PostgreSQL answers it with ({@code COMMIT} or {@code ROLLBACK}); else null.
+     */
+    public String endsTransaction(String sql) {
+        SqlLexer lx = SqlLexer.scanner(sql);
+        lx.step();
+        String tag = lx.wordIs("commit") || lx.wordIs("end") ? "COMMIT"
+                : lx.wordIs("rollback") || lx.wordIs("abort") ? "ROLLBACK" : null;
+        if (tag == null) {
+            return null;
+        }
+        Kind k = lx.step();
+        if (k == Kind.WORD && (lx.wordIs("work") || lx.wordIs("transaction"))) {
+            k = lx.step();
+        }
+        while (k == Kind.SEMICOLON) {
+            k = lx.step();
+        }
+        return k == null ? tag : null;
+    }
+
+    /**
+     * True when {@code sql} is one SELECT (or VALUES, TABLE, or WITH ... SELECT) that writes
+     * nothing. One pass over the SQL without building tokens: this runs on every autocommit
+     * statement of a database with replicas.
+     */
+    public boolean isHarmlessSelect(String sql) {
+        SqlLexer lx = SqlLexer.scanner(sql);
+        Kind k = lx.step();
+        while (k == Kind.LPAREN) {
+            k = lx.step();
+        }
+        if (!(lx.wordIs("select") || lx.wordIs("with") || lx.wordIs("values") || lx.wordIs("table"))) {
+            return false;
+        }
+        boolean ended = false; // a semicolon was seen: anything after it is a second statement
+        boolean afterFor = false;
+        boolean afterWord = false;
+        boolean quoted = false;
+        int wordStart = 0;
+        int wordEnd = 0;
+        for (; k != null; k = lx.step()) {
+            if (k == Kind.SEMICOLON) {
+                ended = true;
+                continue;
+            }
+            if (ended) {
+                return false; // batches go to the primary: one of them may write
+            }
+            if (k == Kind.LPAREN && afterWord && deniedCall(sql, wordStart, wordEnd, quoted)) {
+                return false;
+            }
+            if (k == Kind.WORD) {
+                if (afterFor && (lx.wordIs("update") || lx.wordIs("share") || lx.wordIs("no") || lx.wordIs("key"))) {
+                    return false; // row locks need the primary
+                }
+                if (lx.wordIs("into") || isWriteKeyword(lx)) {
+                    return false; // SELECT INTO creates a table; INSERT/UPDATE/DELETE inside WITH write
+                }
+                afterFor = lx.wordIs("for");
+            } else {
+                afterFor = false;
+            }
+            afterWord = k == Kind.WORD || k == Kind.QUOTED_IDENT; // "nextval"('s') is a call too
+            quoted = k == Kind.QUOTED_IDENT;
+            wordStart = lx.start();
+            wordEnd = lx.end();
+        }
+        return true;
+    }
+
+    private static boolean isWriteKeyword(SqlLexer lx) {
+        return lx.wordIs("insert") || lx.wordIs("update") || lx.wordIs("delete") || lx.wordIs("merge")
+                || lx.wordIs("truncate");
+    }
+
+    /** A call of a denied function: the name before an opening parenthesis (allocates only for calls). */
+    private boolean deniedCall(String sql, int start, int end, boolean quoted) {
+        String f = quoted ? sql.substring(start + 1, Math.max(start + 1, end - 1)) // "name": case kept
+                : sql.substring(start, end).toLowerCase(Locale.ROOT);
+        return deny.contains(f) || f.startsWith("pg_advisory") || f.startsWith("pg_try_advisory");
     }
 
     private static boolean declaresReadOnly(List<Token> t) {

@@ -29,10 +29,26 @@ public final class SqlLexer {
 
     private final String sql;
     private final List<String> comments = new ArrayList<>();
+    private final boolean keepComments;
     private int pos;
+    private int tokenStart;
+    private Kind kind;
 
     public SqlLexer(String sql) {
+        this(sql, true);
+    }
+
+    private SqlLexer(String sql, boolean keepComments) {
         this.sql = sql;
+        this.keepComments = keepComments;
+    }
+
+    /**
+     * A lexer for {@link #step()}ping only: no Token, no String per token, comments not kept. For
+     * the checks that run on every transaction (read-only routing).
+     */
+    public static SqlLexer scanner(String sql) {
+        return new SqlLexer(sql, false);
     }
 
     /** All tokens of {@code sql}. */
@@ -53,53 +69,104 @@ public final class SqlLexer {
 
     /** The next token, or null at the end. */
     public Token next() {
+        Kind k = step();
+        if (k == null) {
+            return null;
+        }
+        String text = switch (k) {
+            case WORD -> sql.substring(tokenStart, pos).toLowerCase(Locale.ROOT);
+            case STRING, QUOTED_IDENT -> unquote();
+            default -> sql.substring(tokenStart, pos);
+        };
+        return new Token(k, text);
+    }
+
+    /**
+     * Moves to the next token without building it: its kind (null at the end); its source text is
+     * {@code sql[start(), end())}, compare words with {@link #wordIs}.
+     */
+    public Kind step() {
+        kind = advance();
+        return kind;
+    }
+
+    /** True when the current token is a WORD equal to {@code lowerCaseWord}, ignoring case. */
+    public boolean wordIs(String lowerCaseWord) {
+        return kind == Kind.WORD && pos - tokenStart == lowerCaseWord.length()
+                && sql.regionMatches(true, tokenStart, lowerCaseWord, 0, lowerCaseWord.length());
+    }
+
+    /** True when the current token is a WORD starting with {@code lowerCasePrefix}, ignoring case. */
+    public boolean wordStartsWith(String lowerCasePrefix) {
+        return kind == Kind.WORD && pos - tokenStart >= lowerCasePrefix.length()
+                && sql.regionMatches(true, tokenStart, lowerCasePrefix, 0, lowerCasePrefix.length());
+    }
+
+    /** The current WORD, lower-cased (allocates). */
+    public String word() {
+        return sql.substring(tokenStart, pos).toLowerCase(Locale.ROOT);
+    }
+
+    public int start() {
+        return tokenStart;
+    }
+
+    public int end() {
+        return pos;
+    }
+
+    private Kind advance() {
         skipSpaceAndComments();
+        tokenStart = pos;
         if (pos >= sql.length()) {
             return null;
         }
         char c = sql.charAt(pos);
-        int start = pos;
         if ((c == 'E' || c == 'e') && pos + 1 < sql.length() && sql.charAt(pos + 1) == '\'') {
             pos++;
-            return new Token(Kind.STRING, quoted('\'', true));
+            skipQuoted('\'', true);
+            return Kind.STRING;
         }
         if (isIdentStart(c)) {
             while (pos < sql.length() && isIdentPart(sql.charAt(pos))) {
                 pos++;
             }
-            return new Token(Kind.WORD, sql.substring(start, pos).toLowerCase(Locale.ROOT));
+            return Kind.WORD;
         }
         if (Character.isDigit(c) || (c == '.' && pos + 1 < sql.length() && Character.isDigit(sql.charAt(pos + 1)))) {
             while (pos < sql.length() && (Character.isLetterOrDigit(sql.charAt(pos)) || sql.charAt(pos) == '.'
                     || ((sql.charAt(pos) == '+' || sql.charAt(pos) == '-') && (sql.charAt(pos - 1) == 'e' || sql.charAt(pos - 1) == 'E')))) {
                 pos++;
             }
-            return new Token(Kind.NUMBER, sql.substring(start, pos));
+            return Kind.NUMBER;
         }
         switch (c) {
             case '\'':
-                return new Token(Kind.STRING, quoted('\'', false));
+                skipQuoted('\'', false);
+                return Kind.STRING;
             case '"':
-                return new Token(Kind.QUOTED_IDENT, quoted('"', false));
+                skipQuoted('"', false);
+                return Kind.QUOTED_IDENT;
             case '$':
                 return dollar();
             case ';':
                 pos++;
-                return new Token(Kind.SEMICOLON, ";");
+                return Kind.SEMICOLON;
             case '(':
                 pos++;
-                return new Token(Kind.LPAREN, "(");
+                return Kind.LPAREN;
             case ')':
                 pos++;
-                return new Token(Kind.RPAREN, ")");
+                return Kind.RPAREN;
             case ',':
                 pos++;
-                return new Token(Kind.COMMA, ",");
+                return Kind.COMMA;
             case '.':
                 pos++;
-                return new Token(Kind.DOT, ".");
+                return Kind.DOT;
             default:
-                return operator();
+                operator();
+                return Kind.OPERATOR;
         }
     }
 
@@ -111,7 +178,9 @@ public final class SqlLexer {
             } else if (c == '-' && sql.startsWith("--", pos)) {
                 int end = sql.indexOf('\n', pos);
                 end = end < 0 ? sql.length() : end;
-                comments.add(sql.substring(pos + 2, end));
+                if (keepComments) {
+                    comments.add(sql.substring(pos + 2, end));
+                }
                 pos = end;
             } else if (c == '/' && sql.startsWith("/*", pos)) {
                 blockComment();
@@ -133,73 +202,102 @@ public final class SqlLexer {
                 depth--;
                 pos += 2;
                 if (depth == 0) {
-                    comments.add(sql.substring(start, pos - 2));
+                    if (keepComments) {
+                        comments.add(sql.substring(start, pos - 2));
+                    }
                     return;
                 }
             } else {
                 pos++;
             }
         }
-        comments.add(sql.substring(start));
+        if (keepComments) {
+            comments.add(sql.substring(start));
+        }
     }
 
-    /** A quoted string or identifier starting at pos (the opening quote); doubled quotes escape. */
-    private String quoted(char q, boolean backslashEscapes) {
-        StringBuilder sb = new StringBuilder();
+    /** Skips a quoted string or identifier starting at pos (the opening quote); doubled quotes escape. */
+    private void skipQuoted(char q, boolean backslashEscapes) {
         pos++;
         while (pos < sql.length()) {
             char c = sql.charAt(pos);
             if (backslashEscapes && c == '\\' && pos + 1 < sql.length()) {
-                sb.append(sql.charAt(pos + 1));
                 pos += 2;
             } else if (c == q) {
                 if (pos + 1 < sql.length() && sql.charAt(pos + 1) == q) {
-                    sb.append(q);
                     pos += 2;
                 } else {
                     pos++;
-                    return sb.toString();
+                    return;
+                }
+            } else {
+                pos++;
+            }
+        }
+    }
+
+    /** The content of the current STRING or QUOTED_IDENT token, quotes and escapes removed. */
+    private String unquote() {
+        char first = sql.charAt(tokenStart);
+        if (first == '$') {
+            int tagEnd = sql.indexOf('$', tokenStart + 1) + 1;
+            int tagLength = tagEnd - tokenStart;
+            boolean closed = pos - tagEnd >= tagLength && sql.startsWith(sql.substring(tokenStart, tagEnd), pos - tagLength);
+            return sql.substring(tagEnd, closed ? pos - tagLength : pos);
+        }
+        boolean backslashEscapes = first == 'E' || first == 'e';
+        int from = tokenStart + (backslashEscapes ? 2 : 1);
+        char q = sql.charAt(from - 1);
+        StringBuilder sb = new StringBuilder(pos - from);
+        int i = from;
+        while (i < pos) {
+            char c = sql.charAt(i);
+            if (backslashEscapes && c == '\\' && i + 1 < pos) {
+                sb.append(sql.charAt(i + 1));
+                i += 2;
+            } else if (c == q) {
+                if (i + 1 < pos && sql.charAt(i + 1) == q) {
+                    sb.append(q);
+                    i += 2;
+                } else {
+                    break; // the closing quote
                 }
             } else {
                 sb.append(c);
-                pos++;
+                i++;
             }
         }
         return sb.toString();
     }
 
-    private Token dollar() {
-        int start = pos;
+    private Kind dollar() {
         int p = pos + 1;
         if (p < sql.length() && Character.isDigit(sql.charAt(p))) {
             while (p < sql.length() && Character.isDigit(sql.charAt(p))) {
                 p++;
             }
             pos = p;
-            return new Token(Kind.PARAM, sql.substring(start, p));
+            return Kind.PARAM;
         }
         while (p < sql.length() && isIdentPart(sql.charAt(p)) && sql.charAt(p) != '$') {
             p++;
         }
         if (p < sql.length() && sql.charAt(p) == '$') {
-            String tag = sql.substring(start, p + 1);
+            String tag = sql.substring(pos, p + 1);
             int end = sql.indexOf(tag, p + 1);
-            String body = end < 0 ? sql.substring(p + 1) : sql.substring(p + 1, end);
             pos = end < 0 ? sql.length() : end + tag.length();
-            return new Token(Kind.STRING, body);
+            return Kind.STRING;
         }
         pos++;
-        return new Token(Kind.OPERATOR, "$");
+        return Kind.OPERATOR;
     }
 
-    private Token operator() {
-        int start = pos;
+    private void operator() {
         pos++;
         while (pos < sql.length() && "+-*/<>=~!@#%^&|`?:".indexOf(sql.charAt(pos)) >= 0
                 && !sql.startsWith("--", pos) && !sql.startsWith("/*", pos)) {
             pos++;
         }
-        return new Token(Kind.OPERATOR, sql.substring(start, pos));
     }
 
     private static boolean isIdentStart(char c) {

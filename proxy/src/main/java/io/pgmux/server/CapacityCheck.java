@@ -3,10 +3,10 @@ package io.pgmux.server;
 import io.netty.util.concurrent.Future;
 import io.pgmux.backend.ServerProbe;
 import io.pgmux.backend.ServerTarget;
+import io.pgmux.config.BackendUrl;
 import io.pgmux.config.DatabaseConfig;
 import io.pgmux.config.ProxyConfig;
-import io.pgmux.config.Secret;
-import io.pgmux.config.UserConfig;
+import io.pgmux.health.BackendHealth;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,13 +29,17 @@ final class CapacityCheck {
         Map<String, Integer> demand = new LinkedHashMap<>();
         Map<String, ServerTarget> probeAs = new LinkedHashMap<>();
         for (DatabaseConfig db : config.databases().values()) {
-            String address = db.primary().host() + ":" + db.primary().port();
-            boolean forced = db.primary().user() != null;
-            int pools = forced ? 1 : Math.max(1, config.users().size());
-            demand.merge(address, db.pool().size() * pools, Integer::sum);
-            ServerTarget t = probeTarget(db, config.users());
-            if (t != null) {
-                probeAs.putIfAbsent(address, t);
+            List<BackendUrl> servers = new java.util.ArrayList<>(db.replicas());
+            servers.add(0, db.primary());
+            for (BackendUrl url : servers) {
+                String address = url.host() + ":" + url.port();
+                boolean forced = url.user() != null;
+                int pools = forced ? 1 : Math.max(1, config.users().size());
+                demand.merge(address, db.pool().size() * pools, Integer::sum);
+                ServerTarget t = BackendHealth.probeTarget(url, config.users());
+                if (t != null) {
+                    probeAs.putIfAbsent(address, t);
+                }
             }
         }
         probeAs.forEach((address, target) -> {
@@ -57,17 +61,5 @@ final class CapacityCheck {
                 }
             });
         });
-    }
-
-    private static ServerTarget probeTarget(DatabaseConfig db, List<UserConfig> users) {
-        if (db.primary().user() != null) {
-            return ProxyServer.target(db, null, users);
-        }
-        for (UserConfig u : users) {
-            if (u.password() != null && u.password().kind() == Secret.Kind.PLAIN) {
-                return ProxyServer.target(db, u, users);
-            }
-        }
-        return null;
     }
 }

@@ -56,7 +56,8 @@ final class DemoCommand {
         out.println("  psql:    psql \"postgresql://app:app@127.0.0.1:" + p + "/app\"");
         out.println("  JDBC:    jdbc:postgresql://127.0.0.1:" + p + "/app?user=app&password=app");
         out.println("  shards:  databases orders_shard0 and orders_shard1 (until sharding lands, each is one server)");
-        out.println("  replica: database app_replica reads the streaming replica directly");
+        out.println("  routing: app sends read-only transactions and plain SELECTs to the replica (docs/routing.md);");
+        out.println("           database app_replica reads the streaming replica directly");
         out.println("Press Ctrl+C to stop.");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             proxy.shutdown(java.time.Duration.ofSeconds(5));
@@ -84,6 +85,7 @@ final class DemoCommand {
                     pool: { mode: transaction, size: 20, min_idle: 2 }
                     primary: %s
                     replicas: [ %s ]
+                    routing: { autocommit_selects: replica, consistency: read_your_writes }
                   app_replica:
                     pool: { mode: transaction, size: 10 }
                     primary: %s

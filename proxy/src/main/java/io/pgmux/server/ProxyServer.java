@@ -33,6 +33,8 @@ import io.pgmux.protocol.PgError;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.StartupPacketDecoder;
+import io.pgmux.routing.Backend;
+import io.pgmux.routing.Cluster;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -63,6 +65,7 @@ public final class ProxyServer implements SessionContext {
 
     private final Transport transport = Transport.best();
     private final ConcurrentHashMap<PoolKey, Pool> pools = new ConcurrentHashMap<>();
+    private final Clusters clusters = new Clusters();
     private final CancelRegistry cancels = new CancelRegistry();
     private final ClientRegistry clients = new ClientRegistry();
     private volatile ProxyConfig config;
@@ -102,7 +105,8 @@ public final class ProxyServer implements SessionContext {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024)));
-        health = new BackendHealth(connector, workers::next, this::config, HEALTH_TTL, HEALTH_TIMEOUT);
+        clusters.start(config, connector, workers);
+        health = new BackendHealth(connector, workers::next, this::config, HEALTH_TTL, HEALTH_TIMEOUT, clusters::cluster);
         control = new ServerControl(this, configPath);
         if (config.metrics().enabled()) {
             metrics = new ProxyMetrics(clients, health, workers);
@@ -148,10 +152,31 @@ public final class ProxyServer implements SessionContext {
 
     @Override
     public Pool pool(String database, UserConfig user) {
-        DatabaseConfig db = config.database(database).orElseThrow(() -> new PgException(
+        DatabaseConfig db = database(database);
+        ServerTarget target = target(db.primary(), user, config.users());
+        return pool(db, new PoolKey(database, target.user()), target);
+    }
+
+    @Override
+    public Pool pool(String database, UserConfig user, Backend backend) {
+        DatabaseConfig db = database(database);
+        ServerTarget target = target(backend.url(), user, config.users());
+        return pool(db, new PoolKey(database, target.user(), backend.name()), target);
+    }
+
+    @Override
+    public Cluster cluster(String database) {
+        return clusters.cluster(database);
+    }
+
+    private DatabaseConfig database(String database) {
+        return config.database(database).orElseThrow(() -> new PgException(
                 PgError.fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + database + "\" does not exist")));
-        ServerTarget target = target(db, user, config.users());
-        return pools.computeIfAbsent(new PoolKey(database, target.user()), key -> {
+    }
+
+    private Pool pool(DatabaseConfig db, PoolKey poolKey, ServerTarget target) {
+        String database = db.name();
+        return pools.computeIfAbsent(poolKey, key -> {
             Pool pool = new Pool(key, target, PoolSettingsFactory.from(db, config.limits()), connector, loops);
             if (control.isPaused(database)) {
                 pool.pause(); // a PAUSE of the database (or of everything) holds pools created after it too
@@ -166,11 +191,11 @@ public final class ProxyServer implements SessionContext {
     }
 
     /**
-     * Server credentials: a user in the backend URL is forced for every client of the database (one
-     * pool); without one, each client's own name and plain password from the config are used.
+     * Server credentials for one of the database's servers ({@code url}): a user in the URL is
+     * forced for every client of the database (one pool per server); without one, each client's own
+     * name and plain password from the config are used.
      */
-    static ServerTarget target(DatabaseConfig db, UserConfig user, java.util.List<UserConfig> users) {
-        BackendUrl url = db.primary();
+    static ServerTarget target(BackendUrl url, UserConfig user, java.util.List<UserConfig> users) {
         if (url.user() != null) {
             String password = url.password();
             if (password == null && users != null) {
@@ -210,6 +235,7 @@ public final class ProxyServer implements SessionContext {
             s.clientChannel().close();
         }
         pools.values().forEach(Pool::closeIdle);
+        clusters.stop();
         sleep(100);
         if (admin != null) {
             admin.stop();
@@ -289,6 +315,10 @@ public final class ProxyServer implements SessionContext {
     /** RELOAD and SET swap the configuration here. */
     void config(ProxyConfig next) {
         this.config = next;
+    }
+
+    Clusters clusters() {
+        return clusters;
     }
 
     BackendHealth health() {

@@ -5,6 +5,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.pgmux.admin.ProxyControl;
 import io.pgmux.backend.ServerTarget;
+import io.pgmux.config.BackendUrl;
 import io.pgmux.config.ConfigException;
 import io.pgmux.config.ConfigLoader;
 import io.pgmux.config.DatabaseConfig;
@@ -215,17 +216,23 @@ final class ServerControl implements ProxyControl {
         } else if (!old.log().level().equals(next.log().level())) {
             LogSetup.setLevel(next.log().level());
         }
+        server.clusters().apply(next);
         for (Pool pool : server.pools()) {
             DatabaseConfig db = next.databases().get(pool.key().database());
             if (db == null) {
                 continue; // removed: its pool serves the clients still connected; new logins get 3D000
             }
             pool.updateSettings(PoolSettingsFactory.from(db, next.limits()));
+            BackendUrl url = Clusters.urlOf(db, pool.key().backend());
+            if (url == null) {
+                pool.reconnect(); // a replica no longer configured: its connections close as they come back
+                continue;
+            }
             UserConfig user = next.user(pool.key().user()).orElse(null);
-            if (db.primary().user() == null && user == null) {
+            if (url.user() == null && user == null) {
                 continue; // the user is gone: its connected clients keep their pool as it is
             }
-            ServerTarget target = ProxyServer.target(db, user, next.users());
+            ServerTarget target = ProxyServer.target(url, user, next.users());
             if (target.user().equals(pool.key().user())) {
                 pool.updateTarget(target);
             } else {

@@ -86,6 +86,16 @@ class LoginHandlerTest {
         }
 
         @Override
+        public Pool pool(String database, UserConfig user, io.pgmux.routing.Backend backend) {
+            return pool(database, user);
+        }
+
+        @Override
+        public io.pgmux.routing.Cluster cluster(String database) {
+            return null;
+        }
+
+        @Override
         public CancelRegistry cancels() {
             return new CancelRegistry();
         }

@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReadOnlyClassifierTest {
@@ -49,5 +51,43 @@ class ReadOnlyClassifierTest {
         assertFalse(c.isHarmlessSelect("UPDATE t SET x = 1"));
         assertFalse(c.isHarmlessSelect("SELECT set_config('a', 'b', false)"));
         assertFalse(c.isHarmlessSelect(""));
+        assertFalse(c.isHarmlessSelect("SELECT pg_catalog.nextval('s')"), "schema-qualified");
+        assertFalse(c.isHarmlessSelect("SELECT NEXTVAL ('s')"), "any case, space before the parenthesis");
+        assertFalse(c.isHarmlessSelect("SELECT \"nextval\"('s')"), "quoted function name");
+        assertFalse(c.isHarmlessSelect("SELECT pg_try_advisory_xact_lock(1)"));
+        assertFalse(c.isHarmlessSelect("SELECT * FROM t FOR KEY SHARE"));
+        assertFalse(c.isHarmlessSelect("TABLE t; TRUNCATE t"));
+        assertFalse(c.isHarmlessSelect("WITH u AS (UPDATE t SET x = 1 RETURNING x) SELECT * FROM u"));
+        assertFalse(c.isHarmlessSelect("SHOW search_path"), "only SELECT, WITH, VALUES and TABLE are considered");
+    }
+
+    @Test
+    void quotingAndCommentsDoNotFoolIt() {
+        assertTrue(c.isHarmlessSelect("/* nextval('s') */ SELECT 1 -- for update\n"));
+        assertTrue(c.isHarmlessSelect("SELECT $$; DELETE FROM t$$, E'\\'; insert', $tag$ into $tag$"));
+        assertTrue(c.isHarmlessSelect("SELECT x::text FROM t WHERE y = 'for update'"));
+        assertTrue(c.isHarmlessSelect("SELECT 1;;  "), "empty statements after it are nothing");
+        assertTrue(c.isHarmlessSelect("SELECT substring('abc' from 1 for 2)"), "FOR without a lock word");
+        assertTrue(c.isHarmlessSelect("SELECT \"NEXTVAL\"(1)"), "a quoted name keeps its case: another function");
+    }
+
+    @Test
+    void beginHeldBackUntilTheNextStatement() {
+        assertTrue(c.isOpenBegin("BEGIN"));
+        assertTrue(c.isOpenBegin("begin;"));
+        assertTrue(c.isOpenBegin("START TRANSACTION ISOLATION LEVEL READ COMMITTED"));
+        assertTrue(c.isOpenBegin("BEGIN WORK"));
+        assertFalse(c.isOpenBegin("BEGIN READ ONLY"));
+        assertFalse(c.isOpenBegin("BEGIN READ WRITE"));
+        assertFalse(c.isOpenBegin("BEGIN; SELECT 1"), "not alone");
+        assertFalse(c.isOpenBegin("SELECT 1"));
+        assertEquals("COMMIT", c.endsTransaction("COMMIT"));
+        assertEquals("COMMIT", c.endsTransaction("end transaction;"));
+        assertEquals("ROLLBACK", c.endsTransaction("ROLLBACK WORK"));
+        assertEquals("ROLLBACK", c.endsTransaction("abort"));
+        assertNull(c.endsTransaction("COMMIT AND CHAIN"));
+        assertNull(c.endsTransaction("ROLLBACK TO SAVEPOINT a"));
+        assertNull(c.endsTransaction("COMMIT PREPARED 'x'"));
+        assertNull(c.endsTransaction("COMMIT; SELECT 1"));
     }
 }

@@ -1,0 +1,193 @@
+package io.pgmux.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.pgmux.protocol.ErrorFields;
+import io.pgmux.protocol.FrontendMessages;
+import io.pgmux.protocol.MessageFramer;
+import io.pgmux.protocol.MessageTypes;
+import io.pgmux.protocol.PgException;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A long-lived connection pgmux uses for its own checks of one server (health, role, replication
+ * lag): one simple query at a time, answered with its first row as text. Reconnects on the next
+ * query after any failure, so a checked server that went away is simply reported down until it
+ * comes back. All calls on {@code loop}.
+ */
+public final class MonitorConnection implements ServerListener, MessageFramer.Listener {
+    private final ServerConnector connector;
+    private final EventLoop loop;
+    private volatile ServerTarget target;
+    private final Duration timeout;
+    private ServerConnection conn;
+    private Promise<List<String>> pending;
+    private List<String> firstRow;
+
+    public MonitorConnection(ServerConnector connector, EventLoop loop, ServerTarget target, Duration timeout) {
+        this.connector = connector;
+        this.loop = loop;
+        this.target = target;
+        this.timeout = timeout;
+    }
+
+    /** True while a query is running (on the loop). */
+    public boolean busy() {
+        return pending != null;
+    }
+
+    /** Runs {@code sql}; the future fails on a connect error, a server error or the timeout. */
+    public Future<List<String>> query(String sql) {
+        Promise<List<String>> promise = loop.newPromise();
+        loop.execute(() -> start(sql, promise));
+        return promise;
+    }
+
+    private void start(String sql, Promise<List<String>> promise) {
+        if (pending != null) {
+            promise.tryFailure(new IllegalStateException("a check is still running on " + target.address()));
+            return;
+        }
+        pending = promise;
+        firstRow = null;
+        loop.schedule(() -> {
+            if (promise.tryFailure(new TimeoutException("no answer from " + target.address() + " within "
+                    + timeout.toMillis() + " ms"))) {
+                drop();
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        promise.addListener(f -> {
+            if (pending == promise) {
+                pending = null;
+            }
+        });
+        if (conn != null && conn.channel().isActive()) {
+            send(sql);
+            return;
+        }
+        connector.connect(loop, target, timeout).addListener((Future<ServerConnection> f) -> {
+            if (!f.isSuccess()) {
+                promise.tryFailure(f.cause());
+                return;
+            }
+            if (promise.isDone()) {
+                f.getNow().close();
+                return;
+            }
+            conn = f.getNow();
+            conn.attach(this);
+            send(sql);
+        });
+    }
+
+    private void send(String sql) {
+        conn.write(FrontendMessages.query(conn.channel().alloc(), sql));
+        conn.flush();
+    }
+
+    /** The server to check from now on (after a reload). */
+    public void retarget(ServerTarget newTarget) {
+        this.target = newTarget;
+        loop.execute(this::drop);
+    }
+
+    private void drop() {
+        if (conn != null) {
+            conn.close();
+            conn = null;
+        }
+    }
+
+    public void close() {
+        loop.execute(this::drop);
+    }
+
+    @Override
+    public void onServerData(ServerConnection server, ByteBuf data) {
+        try {
+            server.framer().feed(data.alloc(), data, this);
+        } catch (RuntimeException e) {
+            fail(e);
+        } finally {
+            data.release();
+        }
+    }
+
+    @Override
+    public boolean needsWhole(byte type) {
+        return true;
+    }
+
+    @Override
+    public boolean onMessage(byte type, ByteBuf buf, int offset, int available, int length) {
+        switch (type) {
+            case MessageTypes.DATA_ROW -> {
+                if (firstRow == null) {
+                    firstRow = row(buf, offset);
+                }
+            }
+            case MessageTypes.ERROR_RESPONSE -> fail(new PgException(ErrorFields.parse(buf, offset, length)));
+            case MessageTypes.READY_FOR_QUERY -> {
+                Promise<List<String>> p = pending;
+                if (p != null) {
+                    p.trySuccess(firstRow == null ? List.of() : firstRow);
+                }
+            }
+            default -> {
+            }
+        }
+        return true;
+    }
+
+    /** A DataRow's columns as text (null for SQL NULL). */
+    static List<String> row(ByteBuf buf, int offset) {
+        int n = buf.getUnsignedShort(offset + 5);
+        int pos = offset + 7;
+        List<String> row = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int len = buf.getInt(pos);
+            pos += 4;
+            if (len < 0) {
+                row.add(null);
+            } else {
+                row.add(buf.toString(pos, len, StandardCharsets.UTF_8));
+                pos += len;
+            }
+        }
+        return row;
+    }
+
+    private void fail(Throwable cause) {
+        Promise<List<String>> p = pending;
+        if (p != null) {
+            p.tryFailure(cause);
+        }
+    }
+
+    @Override
+    public void onContinuation(ByteBuf buf, int offset, int length, int remaining) {
+        throw new IllegalStateException("monitor messages are always whole");
+    }
+
+    @Override
+    public void onServerReadComplete(ServerConnection server) {
+    }
+
+    @Override
+    public void onServerWritabilityChanged(ServerConnection server, boolean writable) {
+    }
+
+    @Override
+    public void onServerClosed(ServerConnection server) {
+        conn = null;
+        fail(new IllegalStateException("server " + target.address() + " closed the connection"));
+    }
+}

@@ -1,0 +1,366 @@
+package io.pgmux.frontend;
+
+import io.netty.buffer.ByteBuf;
+import io.pgmux.backend.PreparedStatement;
+import io.pgmux.backend.ServerConnection;
+import io.pgmux.config.RoutingConfig;
+import io.pgmux.config.UserConfig;
+import io.pgmux.pool.Pool;
+import io.pgmux.protocol.FrontendMessages;
+import io.pgmux.protocol.PgError;
+import io.pgmux.protocol.ResponseLedger;
+import io.pgmux.protocol.SyntheticResponse;
+import io.pgmux.protocol.Wire;
+import io.pgmux.routing.Backend;
+import io.pgmux.routing.Cluster;
+import io.pgmux.routing.Lsn;
+import io.pgmux.routing.ReadOnlyClassifier;
+
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Logger;
+
+import static io.pgmux.protocol.MessageTypes.*;
+
+/**
+ * Read/write splitting for one client of a database with replicas: at the first message of each
+ * transaction (of the session, in session mode) it picks the server, from what the client declared
+ * (a read-only session or transaction) or, with {@code autocommit_selects: replica}, from what the
+ * {@link ReadOnlyClassifier} proves about a lone autocommit SELECT. Everything else goes to the
+ * primary. It also keeps the client's read-your-writes position: after a transaction on the primary
+ * that may have written, the primary's WAL insert position, so later reads only go to replicas that
+ * have replayed it.
+ *
+ * <p>A plain {@code BEGIN} sent alone is answered here and held back until the next statement says
+ * which server the transaction belongs on ({@code SET TRANSACTION READ ONLY}: a replica), then sent
+ * ahead of it; a transaction that ends before saying anything never reaches a server.
+ */
+final class SessionRouting {
+    private static final Logger LOG = Logger.getLogger(SessionRouting.class.getName());
+    /** The insert position, not the write position: with synchronous_commit off the commit record may not be written yet. */
+    static final String LSN_QUERY = "SELECT pg_catalog.pg_current_wal_insert_lsn()";
+
+    /** What the client asked for at login (target_session_attrs, default_transaction_read_only). */
+    enum Intent { ANY, READ_ONLY, PRIMARY }
+
+    /** Ledger payload of the read-your-writes position query: its DataRow carries the LSN. */
+    static final class LsnCapture {
+        private LsnCapture() {
+        }
+    }
+
+    private static final LsnCapture CAPTURE = new LsnCapture();
+
+    private final ClientSession session;
+    private final Cluster cluster;
+    private final UserConfig user;
+    private final Intent intent;
+    private final boolean sessionMode;
+    private final Pool[] pools;
+    /** The server chosen for the transaction being started or run; null between transactions. */
+    private Backend backend;
+    /** The leased server's transactions are counted on {@link #leased} (least_outstanding). */
+    private Backend leased;
+    /** The current transaction runs on the primary and may write: capture the WAL position after it. */
+    private boolean mayWrite;
+    /** The current transaction was sent to a replica as a read (a failed replica may be swapped once). */
+    private boolean read;
+    private boolean rerouted;
+    private long minLsn;
+    private long minLsnUntilNanos;
+    /** A BEGIN answered locally and not sent yet (the whole Query message), or null. */
+    private byte[] deferredBegin;
+
+    SessionRouting(ClientSession session, Cluster cluster, UserConfig user, Intent intent, boolean sessionMode) {
+        this.session = session;
+        this.cluster = cluster;
+        this.user = user;
+        this.intent = intent;
+        this.sessionMode = sessionMode;
+        this.pools = new Pool[cluster.backends().size()];
+    }
+
+    // ---------------------------------------------------------------- choosing the server
+
+    /**
+     * The pool for the transaction that {@code buf[offset, offset+length)} starts (with the rest of
+     * {@code buf} after it, which may hold the rest of its batch). Null when no server may take it
+     * (a read with no usable replica and {@code fallback_to_primary: false}).
+     */
+    Pool route(byte type, ByteBuf buf, int offset, int length) {
+        rerouted = false;
+        mayWrite = false;
+        read = false;
+        backend = choose(type, buf, offset, length);
+        return backend == null ? null : poolOf(backend);
+    }
+
+    private Backend choose(byte type, ByteBuf buf, int offset, int length) {
+        if (intent == Intent.READ_ONLY) {
+            return forRead();
+        }
+        if (intent == Intent.PRIMARY || sessionMode) {
+            return forWrite();
+        }
+        ReadOnlyClassifier classifier = cluster.classifier();
+        if (deferredBegin != null) {
+            // BEGIN was held back: only SET TRANSACTION READ ONLY makes it a read
+            return type == QUERY && classifier.setsTransactionReadOnly(queryText(buf, offset, length))
+                    ? forRead() : forWrite();
+        }
+        RoutingConfig r = cluster.routing();
+        boolean classifySelects = r.autocommitSelects() == RoutingConfig.Target.REPLICA
+                || r.consistency() == RoutingConfig.Consistency.READ_YOUR_WRITES;
+        String sql = switch (type) {
+            case QUERY -> queryText(buf, offset, length);
+            case PARSE -> parseText(buf, offset, length);
+            default -> null;
+        };
+        if (sql != null && classifier.startsReadOnlyTransaction(sql)) {
+            return forRead();
+        }
+        boolean harmless = classifySelects && switch (type) {
+            case QUERY -> classifier.isHarmlessSelect(sql);
+            case PARSE, BIND -> harmlessBatch(classifier, buf, offset);
+            default -> false;
+        };
+        if (harmless) {
+            // writes nothing: a replica may take it, or the primary without a position to record
+            return r.autocommitSelects() == RoutingConfig.Target.REPLICA ? forRead() : cluster.primary();
+        }
+        return forWrite();
+    }
+
+    private Backend forWrite() {
+        mayWrite = true;
+        return cluster.primary();
+    }
+
+    private Backend forRead() {
+        long need = 0;
+        if (minLsn != 0) {
+            if (System.nanoTime() - minLsnUntilNanos < 0) {
+                need = minLsn;
+            } else {
+                minLsn = 0; // ryw_timeout passed: any replica will do again
+            }
+        }
+        Backend b = cluster.forRead(need);
+        read = b != null && b.role() == Backend.Role.REPLICA;
+        return b;
+    }
+
+    /**
+     * True when the extended-protocol batch starting at {@code offset} is complete in {@code buf}
+     * (up to its Sync) and only reads: every Parse a harmless SELECT, every Bind of a statement
+     * known to be one, nothing but Describe, Execute, Close and Flush besides. Anything else, or a
+     * batch cut by the end of the buffer, answers false (the primary).
+     */
+    private boolean harmlessBatch(ReadOnlyClassifier classifier, ByteBuf buf, int offset) {
+        int pos = offset;
+        int end = buf.writerIndex();
+        boolean unnamedHarmless = false;
+        ClientStatements named = session.rewriter() == null ? null : session.rewriter().statements();
+        while (end - pos >= HEADER_LENGTH) {
+            byte type = buf.getByte(pos);
+            int length = buf.getInt(pos + 1) + 1;
+            if (length < HEADER_LENGTH || end - pos < length) {
+                return false;
+            }
+            int body = pos + HEADER_LENGTH;
+            switch (type) {
+                case PARSE -> {
+                    int nameEnd = Wire.cStringEnd(buf, body, pos + length);
+                    if (!classifier.isHarmlessSelect(Wire.readCString(buf, nameEnd + 1, pos + length))) {
+                        return false;
+                    }
+                    if (nameEnd == body) {
+                        unnamedHarmless = true;
+                    }
+                }
+                case BIND -> {
+                    int nameStart = Wire.cStringEnd(buf, body, pos + length) + 1; // after the portal name
+                    int nameEnd = Wire.cStringEnd(buf, nameStart, pos + length);
+                    if (nameEnd == nameStart) {
+                        if (!unnamedHarmless) {
+                            return false;
+                        }
+                    } else if (!harmlessStatement(classifier, named, buf.toString(nameStart, nameEnd - nameStart,
+                            StandardCharsets.UTF_8))) {
+                        return false;
+                    }
+                }
+                case SYNC -> {
+                    return true;
+                }
+                case DESCRIBE, EXECUTE, CLOSE, FLUSH -> {
+                }
+                default -> {
+                    return false;
+                }
+            }
+            pos += length;
+        }
+        return false;
+    }
+
+    /** A named statement's verdict, kept on the statement so a prepared SELECT is classified once. */
+    private static boolean harmlessStatement(ReadOnlyClassifier classifier, ClientStatements named, String name) {
+        PreparedStatement s = named == null ? null : named.get(name);
+        if (s == null) {
+            return false; // prepared in this batch, or unknown: the primary (a named Parse in a read batch is rare)
+        }
+        Boolean verdict = s.readOnly();
+        if (verdict == null) {
+            verdict = classifier.isHarmlessSelect(s.query());
+            s.readOnly(verdict);
+        }
+        return verdict;
+    }
+
+    private static String queryText(ByteBuf buf, int offset, int length) {
+        return Wire.readCString(buf, offset + HEADER_LENGTH, offset + length);
+    }
+
+    private static String parseText(ByteBuf buf, int offset, int length) {
+        int nameEnd = Wire.cStringEnd(buf, offset + HEADER_LENGTH, offset + length);
+        return Wire.readCString(buf, nameEnd + 1, offset + length);
+    }
+
+    Pool poolOf(Backend b) {
+        Pool p = pools[b.index()];
+        if (p == null) {
+            p = session.context().pool(session.database(), user, b);
+            pools[b.index()] = p;
+        }
+        return p;
+    }
+
+    /**
+     * The chosen replica's pool could not give a connection: take it out of rotation and, once per
+     * transaction, choose again. Returns the new pool, or null when the failure stands.
+     */
+    Pool reroute(PgError error) {
+        if (backend == null || backend.role() != Backend.Role.REPLICA || rerouted) {
+            return null;
+        }
+        Backend failed = backend;
+        if (failed.markDown(error.message())) {
+            LOG.warning(() -> session.database() + ": " + failed + " taken out of rotation: " + error.message());
+        }
+        rerouted = true;
+        backend = forRead();
+        return backend == null ? null : poolOf(backend);
+    }
+
+    // ---------------------------------------------------------------- leases
+
+    /** A server of the chosen backend is attached: count the transaction, send a held BEGIN first. */
+    void onAttached(ServerConnection c) {
+        leased = backend;
+        if (leased != null) {
+            leased.begin();
+        }
+        if (deferredBegin != null) {
+            c.write(c.channel().alloc().buffer(deferredBegin.length).writeBytes(deferredBegin));
+            c.ledger().addSwallowed(ResponseLedger.QUERY, null);
+            deferredBegin = null;
+        }
+    }
+
+    /** The server went back (or away). */
+    void onReleased() {
+        if (leased != null) {
+            leased.end();
+            leased = null;
+        }
+        backend = null;
+    }
+
+    // ---------------------------------------------------------------- read-your-writes
+
+    /**
+     * At the end of a transaction on the primary that may have written, with read-your-writes on:
+     * asks the primary for its WAL position (swallowed; its ReadyForQuery comes back through the
+     * session as usual). Returns true when asked, so the server stays until the answer.
+     */
+    boolean captureLsn(ServerConnection c) {
+        if (!mayWrite || cluster.routing().consistency() != RoutingConfig.Consistency.READ_YOUR_WRITES) {
+            return false;
+        }
+        mayWrite = false;
+        c.write(FrontendMessages.query(c.channel().alloc(), LSN_QUERY));
+        c.ledger().addSwallowed(ResponseLedger.QUERY, CAPTURE);
+        c.flush();
+        return true;
+    }
+
+    /** The position query's DataRow: {@code buf[offset, offset+length)} is the whole message. */
+    void onLsnRow(ByteBuf buf, int offset, int length) {
+        int columns = buf.getUnsignedShort(offset + 5);
+        int size = columns < 1 ? -1 : buf.getInt(offset + 7);
+        if (size <= 0 || 11 + size > length) {
+            return;
+        }
+        long lsn = Lsn.parse(buf.toString(offset + 11, size, StandardCharsets.US_ASCII));
+        if (lsn != 0) {
+            minLsn = lsn;
+            minLsnUntilNanos = System.nanoTime() + cluster.routing().rywTimeout().toNanos();
+        }
+    }
+
+    /** The position query failed (a primary that is no longer one): reads go to the primary for a while. */
+    void onLsnError() {
+        minLsn = -1L; // reached by no replica: forRead answers the primary until ryw_timeout
+        minLsnUntilNanos = System.nanoTime() + cluster.routing().rywTimeout().toNanos();
+    }
+
+    /** The client's read-your-writes position (0: none), for the admin console. */
+    long minLsn() {
+        return minLsn;
+    }
+
+    // ---------------------------------------------------------------- BEGIN held back
+
+    /**
+     * A Query with no server attached: a plain BEGIN is answered and held back; a COMMIT or
+     * ROLLBACK of a held-back BEGIN is answered without a server. Returns true when answered.
+     */
+    boolean answerWithoutServer(ByteBuf buf, int offset, int length) {
+        if (sessionMode || intent != Intent.ANY) {
+            return false;
+        }
+        String sql = queryText(buf, offset, length);
+        ReadOnlyClassifier classifier = cluster.classifier();
+        if (deferredBegin == null) {
+            if (!classifier.isOpenBegin(sql)) {
+                return false;
+            }
+            deferredBegin = new byte[length];
+            buf.getBytes(offset, deferredBegin);
+            return session.answerLocally(SyntheticResponse.commandComplete("BEGIN"));
+        }
+        String end = classifier.endsTransaction(sql);
+        if (end == null) {
+            return false;
+        }
+        deferredBegin = null;
+        return session.answerLocally(SyntheticResponse.commandComplete(end));
+    }
+
+    /** The status a locally answered ReadyForQuery carries: 'T' while a BEGIN is held back. */
+    byte localStatus() {
+        return deferredBegin != null ? io.pgmux.protocol.ReadyForQuery.IN_TRANSACTION : io.pgmux.protocol.ReadyForQuery.IDLE;
+    }
+
+    Backend backend() {
+        return backend;
+    }
+
+    boolean isRead() {
+        return read;
+    }
+
+    static boolean isCapture(Object payload) {
+        return payload == CAPTURE;
+    }
+}

@@ -121,7 +121,7 @@ class MetricsIT {
         assertTrue(m.value("netty_allocator_memory_used", "memory_type", "direct") > 0,
                 "Netty's allocator holds direct memory for the sockets");
         // bounded labels only: nothing per client, per connection or per query
-        Set<String> allowed = Set.of("database", "user", "state", "class", "role", "address", "version", "le");
+        Set<String> allowed = Set.of("database", "user", "backend", "state", "class", "role", "address", "version", "le");
         for (PrometheusText.Sample s : m.samples()) {
             if (s.name().startsWith("pgmux_")) {
                 assertTrue(allowed.containsAll(s.labels().keySet()), s.toString());

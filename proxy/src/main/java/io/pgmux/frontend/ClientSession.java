@@ -65,6 +65,12 @@ public final class ClientSession implements ServerListener, PoolClient {
     private final PlanRetry planRetry = new PlanRetry();
     private final ArrayDeque<ByteBuf> pendingInput = new ArrayDeque<>();
     private int pendingBytes;
+    /** Input held while a replica answers the previous batch (see {@link SessionRouting#oneBatchAtATime}). */
+    private boolean heldAtBoundary;
+    /** Held input is being fed again: what is held anew goes before the rest. */
+    private boolean replaying;
+    /** Counts writes to the client: a read may be retried elsewhere only while nothing reached the client. */
+    private long clientWrites;
     private volatile State state = State.IDLE;
     private ServerConnection server;
     private int readBlockers;
@@ -125,7 +131,7 @@ public final class ClientSession implements ServerListener, PoolClient {
             in.release();
             return;
         }
-        if (state == State.WAITING) {
+        if (state == State.WAITING || heldAtBoundary) {
             hold(in);
             return;
         }
@@ -141,8 +147,12 @@ public final class ClientSession implements ServerListener, PoolClient {
         if ((stop < end || requests.holdsMessage()) && state != State.CLOSED) {
             hold(in.retainedSlice(stop, end - stop));
             in.release();
-            state = State.WAITING;
-            pool.acquire(this);
+            if (server != null) {
+                heldAtBoundary = true; // a replica's batch is out: the rest waits for its answer
+            } else {
+                state = State.WAITING;
+                pool.acquire(this);
+            }
         } else {
             in.release();
         }
@@ -150,7 +160,11 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     /** Keeps input while waiting for a server; a client that keeps sending is paused past a bound. */
     private void hold(ByteBuf in) {
-        pendingInput.add(in);
+        if (replaying) {
+            pendingInput.addFirst(in); // the rest of the buffer being fed comes before what is still held
+        } else {
+            pendingInput.add(in);
+        }
         pendingBytes += in.readableBytes();
         if (pendingBytes > MAX_PENDING_BYTES) {
             block(BLOCK_WAITING);
@@ -251,11 +265,24 @@ public final class ClientSession implements ServerListener, PoolClient {
             return;
         }
         attach(c);
+        replayHeld();
+    }
+
+    /** Feeds held input again, until it is used up or something holds it anew. */
+    private void replayHeld() {
         pendingBytes = 0;
         unblock(BLOCK_WAITING);
         ByteBuf b;
-        while (state == State.ACTIVE && server == c && (b = pendingInput.poll()) != null) {
-            onClientData(b);
+        replaying = true;
+        try {
+            while ((state == State.ACTIVE || state == State.IDLE) && !heldAtBoundary && (b = pendingInput.poll()) != null) {
+                onClientData(b);
+            }
+        } finally {
+            replaying = false;
+        }
+        for (ByteBuf h : pendingInput) {
+            pendingBytes += h.readableBytes();
         }
         onClientReadComplete();
     }
@@ -273,6 +300,26 @@ public final class ClientSession implements ServerListener, PoolClient {
             return;
         }
         closeWith(error.asFatal());
+    }
+
+    /**
+     * The replica serving an autocommit read went away before any of its answer reached the
+     * client: the read goes again, once, to another server (routing.retry_reads).
+     */
+    private boolean retryRead() {
+        java.util.List<ByteBuf> batch = routing == null ? null : routing.retryRead(clientWrites);
+        if (batch == null) {
+            return false;
+        }
+        heldAtBoundary = false;
+        requests.clearBoundary();
+        for (int i = batch.size() - 1; i >= 0; i--) {
+            pendingInput.addFirst(batch.get(i));
+        }
+        pool = routing.pool();
+        state = State.WAITING;
+        pool.acquire(this);
+        return true;
     }
 
     /** The lease (or the wait for one) is over: the next transaction chooses its server again. */
@@ -329,6 +376,11 @@ public final class ClientSession implements ServerListener, PoolClient {
             closeAfterRead = false;
             closeWith(PgError.fatal(SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command"));
         }
+        if (heldAtBoundary && state != State.CLOSED && (server == null || server.ledger().isEmpty())) {
+            heldAtBoundary = false; // the replica answered: the next batch goes on (or chooses its server)
+            requests.clearBoundary();
+            replayHeld();
+        }
     }
 
     @Override
@@ -357,8 +409,11 @@ public final class ClientSession implements ServerListener, PoolClient {
         sql.releaseLogged();
         from.ledger().clear();
         pool.release(from);
-        leaseEnded();
         cleanup.cancelTimer();
+        if (state != State.CLOSED && !serverFatalSeen && retryRead()) {
+            return;
+        }
+        leaseEnded();
         if (state == State.CLOSED) {
             return;
         }
@@ -548,6 +603,16 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     void clientWritten() {
         clientWritten = true;
+        clientWrites++;
+    }
+
+    long clientWrites() {
+        return clientWrites;
+    }
+
+    /** True while the read in flight could still go to another server (nothing of it reached the client). */
+    boolean mayRetryRead() {
+        return routing != null && routing.mayRetry(clientWrites);
     }
 
     void countQuery() {

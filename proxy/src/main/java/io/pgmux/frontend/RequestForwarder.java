@@ -22,6 +22,8 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
     private final MessageFramer framer;
     private final RunWriter run = new RunWriter();
     private Channel target;
+    /** A batch went to a replica: the next message waits until its answer is complete. */
+    private boolean atBoundary;
 
     RequestForwarder(ClientSession session, int maxMessageSize) {
         this.session = session;
@@ -87,6 +89,16 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
             }
             server = session.server();
             target = server.channel();
+            atBoundary = false;
+        } else if (atBoundary) {
+            if (!server.ledger().isEmpty()) {
+                return false; // stop here: the session feeds the rest once the replica has answered
+            }
+            atBoundary = false;
+        }
+        SessionRouting routing = session.routing();
+        if (routing != null) {
+            routing.onRequest(type, buf, offset, available, length);
         }
         if (handled(server, type, buf, offset, length)) {
             return true;
@@ -95,7 +107,15 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
         if (type == SYNC) {
             session.planRetry().onSync();
         }
+        if ((type == SYNC || type == QUERY) && routing != null && routing.oneBatchAtATime()) {
+            atBoundary = true;
+        }
         return true;
+    }
+
+    /** The replica answered the batch: the next message may go. */
+    void clearBoundary() {
+        atBoundary = false;
     }
 
     /**
@@ -214,6 +234,7 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
     }
 
     void release() {
+        atBoundary = false;
         framer.release();
         run.discard();
     }

@@ -106,6 +106,8 @@ final class ResponseForwarder implements MessageFramer.Listener {
                 } else if (action == ResponseLedger.SWALLOWED_ERROR) {
                     session.onSwallowedError(error);
                     action = ResponseLedger.DROP;
+                } else if (error.isFatal() && run.isEmpty() && session.mayRetryRead()) {
+                    action = ResponseLedger.DROP; // a replica shutting down: the read goes elsewhere when it closes
                 } else {
                     session.countError(error); // issue 4: metrics, errors by SQLSTATE class
                     if (error.isFatal()) {

@@ -38,6 +38,10 @@ final class RunWriter {
         return true;
     }
 
+    boolean isEmpty() {
+        return buf == null;
+    }
+
     /** Forgets the pending run without writing it (the destination is gone). */
     void discard() {
         if (buf != null) {

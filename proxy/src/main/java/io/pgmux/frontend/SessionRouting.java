@@ -49,6 +49,8 @@ final class SessionRouting {
     }
 
     private static final LsnCapture CAPTURE = new LsnCapture();
+    /** A read larger than this is not kept for a retry. */
+    private static final int MAX_RETRY_BYTES = 64 * 1024;
 
     private final ClientSession session;
     private final Cluster cluster;
@@ -65,6 +67,12 @@ final class SessionRouting {
     /** The current transaction was sent to a replica as a read (a failed replica may be swapped once). */
     private boolean read;
     private boolean rerouted;
+    /** An autocommit read on a replica, kept (as the client sent it) to be sent elsewhere if the replica fails. */
+    private boolean retryable;
+    private final java.util.List<ByteBuf> sent = new java.util.ArrayList<>(4);
+    private int sentBytes;
+    /** The session's client write count when the read started: a retry needs it unchanged. */
+    private long clientMark;
     private long minLsn;
     private long minLsnUntilNanos;
     /** A BEGIN answered locally and not sent yet (the whole Query message), or null. */
@@ -90,11 +98,15 @@ final class SessionRouting {
         rerouted = false;
         mayWrite = false;
         read = false;
+        releaseSent();
         backend = choose(type, buf, offset, length);
+        retryable = retryable && read && cluster.routing().retryReads();
+        clientMark = session.clientWrites();
         return backend == null ? null : poolOf(backend);
     }
 
     private Backend choose(byte type, ByteBuf buf, int offset, int length) {
+        retryable = false;
         if (intent == Intent.READ_ONLY) {
             return forRead();
         }
@@ -124,7 +136,9 @@ final class SessionRouting {
             default -> false;
         };
         if (harmless) {
-            // writes nothing: a replica may take it, or the primary without a position to record
+            // writes nothing: a replica may take it (and another one if it fails before answering),
+            // or the primary without a position to record
+            retryable = true;
             return r.autocommitSelects() == RoutingConfig.Target.REPLICA ? forRead() : cluster.primary();
         }
         return forWrite();
@@ -252,6 +266,81 @@ final class SessionRouting {
         return backend == null ? null : poolOf(backend);
     }
 
+    // ---------------------------------------------------------------- one batch at a time, retries
+
+    /**
+     * True while the lease is on a replica chosen per transaction: then the session sends one batch
+     * (up to Sync, or one Query) at a time and holds what follows until the answer is complete, so
+     * a pipelined write after a read can never reach the replica: it chooses its server afresh.
+     */
+    boolean oneBatchAtATime() {
+        return leased != null && leased.role() == Backend.Role.REPLICA && !sessionMode && intent == Intent.ANY;
+    }
+
+    /** A client message going to the server; an autocommit read keeps it for a retry. */
+    void onRequest(byte type, ByteBuf buf, int offset, int available, int length) {
+        if (!retryable) {
+            return;
+        }
+        if (available != length || sentBytes + length > MAX_RETRY_BYTES) {
+            retryable = false;
+            releaseSent();
+            return;
+        }
+        sent.add(buf.retainedSlice(offset, length));
+        sentBytes += length;
+    }
+
+    /**
+     * The replica serving an autocommit read closed before any answer reached the client
+     * ({@code clientWrites} unchanged): out of rotation, and the read, as the client sent it, for
+     * another server. Null when no retry applies (the caller reports the failure).
+     */
+    java.util.List<ByteBuf> retryRead(long clientWrites) {
+        if (!mayRetry(clientWrites)) {
+            retryable = false;
+            releaseSent();
+            return null;
+        }
+        Backend failed = backend;
+        if (failed.markDown("connection lost during a read")) {
+            LOG.warning(() -> session.database() + ": " + failed + " closed a connection during a read; "
+                    + "out of rotation until its next check, the read goes to another server");
+        }
+        rerouted = true;
+        retryable = false;
+        if (leased != null) {
+            leased.end();
+            leased = null;
+        }
+        backend = forRead();
+        if (backend == null) {
+            releaseSent();
+            return null;
+        }
+        java.util.List<ByteBuf> out = new java.util.ArrayList<>(sent);
+        sent.clear();
+        sentBytes = 0;
+        return out;
+    }
+
+    boolean mayRetry(long clientWrites) {
+        return retryable && !rerouted && !sent.isEmpty() && clientWrites == clientMark;
+    }
+
+    /** The pool of the server chosen last. */
+    Pool pool() {
+        return poolOf(backend);
+    }
+
+    private void releaseSent() {
+        for (ByteBuf b : sent) {
+            b.release();
+        }
+        sent.clear();
+        sentBytes = 0;
+    }
+
     // ---------------------------------------------------------------- leases
 
     /** A server of the chosen backend is attached: count the transaction, send a held BEGIN first. */
@@ -274,6 +363,8 @@ final class SessionRouting {
             leased = null;
         }
         backend = null;
+        retryable = false;
+        releaseSent();
     }
 
     // ---------------------------------------------------------------- read-your-writes

@@ -86,7 +86,12 @@ public final class Main {
         Path source = configPath;
         java.util.logging.Logger.getLogger(Main.class.getName()).info(() -> "configuration loaded from " + source
                 + ": " + loaded.databases().size() + " databases, " + loaded.users().size() + " users");
-        serve(config, configPath);
+        try {
+            serve(config, configPath);
+        } catch (ProxyServer.ListenException e) {
+            err.println("pgmux: " + e.getMessage());
+            return 1;
+        }
         return 0;
     }
 

@@ -127,11 +127,17 @@ public final class ProxyServer implements SessionContext {
                         ch.pipeline().addLast("login", new LoginHandler(ProxyServer.this));
                     }
                 });
-        listener = b.bind(config.listen().host(), config.listen().port()).sync().channel();
+        try {
+            listener = bound("listen", config.listen(), () -> b.bind(config.listen().host(), config.listen().port()).sync().channel());
+            InetSocketAddress address = (InetSocketAddress) listener.localAddress();
+            LOG.info(() -> "pgmux listening on " + address + " (" + transport.name() + ", " + threads + " event loops, "
+                    + config.databases().size() + " databases)");
+            startConsoles();
+        } catch (ListenException e) {
+            shutdown(Duration.ZERO); // nothing was served yet: stop the loops and monitors started so far
+            throw e;
+        }
         InetSocketAddress address = (InetSocketAddress) listener.localAddress();
-        LOG.info(() -> "pgmux listening on " + address + " (" + transport.name() + ", " + threads + " event loops, "
-                + config.databases().size() + " databases)");
-        startConsoles();
         CapacityCheck.run(this);
         return address;
     }
@@ -140,13 +146,19 @@ public final class ProxyServer implements SessionContext {
     private void startConsoles() throws InterruptedException {
         if (config.admin().enabled()) {
             admin = new AdminConsole(control, this);
-            admin.start(config.admin().listen(), acceptor,
-                    n -> transport.newGroup(n, new DefaultThreadFactory("pgmux-admin", true)), transport.serverChannel());
+            bound("admin.listen", config.admin().listen(), () -> {
+                admin.start(config.admin().listen(), acceptor,
+                        n -> transport.newGroup(n, new DefaultThreadFactory("pgmux-admin", true)), transport.serverChannel());
+                return null;
+            });
         }
         if (metrics != null) {
             metricsServer = new MetricsServer(metrics, new Readiness(this::listening, this::shuttingDown, this::config, health));
-            metricsServer.start(config.metrics().listen(), acceptor,
-                    n -> transport.newGroup(n, new DefaultThreadFactory("pgmux-http", true)), transport.serverChannel());
+            bound("metrics.listen", config.metrics().listen(), () -> {
+                metricsServer.start(config.metrics().listen(), acceptor,
+                        n -> transport.newGroup(n, new DefaultThreadFactory("pgmux-http", true)), transport.serverChannel());
+                return null;
+            });
         }
     }
 
@@ -208,6 +220,28 @@ public final class ProxyServer implements SessionContext {
         Secret secret = user.password();
         String password = secret != null && secret.kind() == Secret.Kind.PLAIN ? secret.value() : null;
         return new ServerTarget(url.host(), url.port(), url.database(), user.name(), password);
+    }
+
+    /** A listener that could not be opened (address in use, not permitted...): the message names the setting. */
+    public static final class ListenException extends RuntimeException {
+        ListenException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private interface Bind<T> {
+        T run() throws Exception;
+    }
+
+    /** Runs a bind, turning its failure into a {@link ListenException} that says which setting and address. */
+    private static <T> T bound(String key, Object address, Bind<T> bind) {
+        try {
+            return bind.run();
+        } catch (Exception e) {
+            String why = e.getMessage() != null && e.getMessage().contains("Address already in use")
+                    ? "address already in use" : String.valueOf(e.getMessage());
+            throw new ListenException("cannot listen on " + address + " (" + key + "): " + why, e);
+        }
     }
 
     /**

@@ -69,6 +69,8 @@ public final class ClientSession implements ServerListener, PoolClient {
     private boolean heldAtBoundary;
     /** Held input is being fed again: what is held anew goes before the rest. */
     private boolean replaying;
+    /** The start of a batch whose server routing cannot choose before its Sync arrives (a copy, at most 64 kB). */
+    private ByteBuf awaitedBatch;
     /** Counts writes to the client: a read may be retried elsewhere only while nothing reached the client. */
     private long clientWrites;
     private volatile State state = State.IDLE;
@@ -135,6 +137,9 @@ public final class ClientSession implements ServerListener, PoolClient {
             hold(in);
             return;
         }
+        if (awaitedBatch != null) {
+            in = withAwaitedBatch(in);
+        }
         int end = in.writerIndex();
         int stop;
         try {
@@ -142,6 +147,11 @@ public final class ClientSession implements ServerListener, PoolClient {
         } catch (PgException e) {
             in.release();
             closeWith(e.error());
+            return;
+        }
+        if (stop < end && server == null && routing != null && routing.undecided() && state != State.CLOSED) {
+            awaitedBatch = in.retainedSlice(stop, end - stop); // routing waits for the rest of the batch
+            in.release();
             return;
         }
         if ((stop < end || requests.holdsMessage()) && state != State.CLOSED) {
@@ -156,6 +166,17 @@ public final class ClientSession implements ServerListener, PoolClient {
         } else {
             in.release();
         }
+    }
+
+    /** The awaited start of a batch followed by {@code in}, in one buffer, so routing sees them together. */
+    private ByteBuf withAwaitedBatch(ByteBuf in) {
+        ByteBuf start = awaitedBatch;
+        awaitedBatch = null;
+        ByteBuf all = client.alloc().buffer(start.readableBytes() + in.readableBytes());
+        all.writeBytes(start).writeBytes(in);
+        start.release();
+        in.release();
+        return all;
     }
 
     /** Keeps input while waiting for a server; a client that keeps sending is paused past a bound. */
@@ -198,6 +219,10 @@ public final class ClientSession implements ServerListener, PoolClient {
         while ((b = pendingInput.poll()) != null) {
             b.release();
         }
+        if (awaitedBatch != null) {
+            awaitedBatch.release();
+            awaitedBatch = null;
+        }
         if (server != null) {
             cleanup.start(server, requests.inMessage(), mode() == PoolMode.SESSION || sql.pinned());
         }
@@ -219,9 +244,12 @@ public final class ClientSession implements ServerListener, PoolClient {
      * server on this loop taken at once, so the message is forwarded in the same pass (no held
      * input, no pause of the client socket). False when the session must wait (or was closed).
      */
-    boolean attachIdleServer(byte type, ByteBuf buf, int offset, int length) {
+    boolean attachIdleServer(byte type, ByteBuf buf, int offset, int length, boolean wholeInput) {
         if (routing != null) {
-            Pool chosen = routing.route(type, buf, offset, length);
+            Pool chosen = routing.route(type, buf, offset, length, wholeInput);
+            if (chosen == null && routing.undecided()) {
+                return false; // the batch's Sync has not arrived: wait for more input (onClientData)
+            }
             if (chosen == null) {
                 closeWith(PgError.fatal(SqlState.CONNECTION_FAILURE, "no replica of database \"" + database
                         + "\" is usable").withHint("with routing.fallback_to_primary: true reads go to the primary then"));

@@ -22,6 +22,8 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
     private final MessageFramer framer;
     private final RunWriter run = new RunWriter();
     private Channel target;
+    /** The buffer being fed: a message handed over in it may be looked past (routing's batch check). */
+    private ByteBuf input;
     /** A batch went to a replica: the next message waits until its answer is complete. */
     private boolean atBoundary;
 
@@ -34,9 +36,11 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
     int feed(ByteBuf in) {
         ServerConnection server = session.server();
         target = server == null ? null : server.channel();
+        input = in;
         try {
             return framer.feed(in.alloc(), in, this);
         } finally {
+            input = null;
             flushRun();
         }
     }
@@ -84,7 +88,7 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
             if (withoutServer(type, buf, offset, length)) {
                 return true;
             }
-            if (!session.attachIdleServer(type, buf, offset, length)) {
+            if (!session.attachIdleServer(type, buf, offset, length, buf == input)) {
                 return false; // stop here: the session waits for a server and feeds the rest again
             }
             server = session.server();

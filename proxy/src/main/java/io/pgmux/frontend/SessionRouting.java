@@ -49,6 +49,11 @@ final class SessionRouting {
     }
 
     private static final LsnCapture CAPTURE = new LsnCapture();
+    /** A batch still incomplete at this size is not waited for: the primary takes it. */
+    private static final int MAX_AWAITED_BATCH = 64 * 1024;
+    private static final int NO = 0;
+    private static final int YES = 1;
+    private static final int INCOMPLETE = 2;
     /** A read larger than this is not kept for a retry. */
     private static final int MAX_RETRY_BYTES = 64 * 1024;
 
@@ -67,6 +72,8 @@ final class SessionRouting {
     /** The current transaction was sent to a replica as a read (a failed replica may be swapped once). */
     private boolean read;
     private boolean rerouted;
+    /** The last {@link #route} found the batch cut by the end of the input: the session waits for the rest. */
+    private boolean undecided;
     /** An autocommit read on a replica, kept (as the client sent it) to be sent elsewhere if the replica fails. */
     private boolean retryable;
     private final java.util.List<ByteBuf> sent = new java.util.ArrayList<>(4);
@@ -92,20 +99,26 @@ final class SessionRouting {
     /**
      * The pool for the transaction that {@code buf[offset, offset+length)} starts (with the rest of
      * {@code buf} after it, which may hold the rest of its batch). Null when no server may take it
-     * (a read with no usable replica and {@code fallback_to_primary: false}).
+     * (a read with no usable replica and {@code fallback_to_primary: false}), or when the batch is
+     * cut by the end of {@code buf} and {@code mayWait}: then {@link #undecided()} is true and the
+     * session routes again with more input.
      */
-    Pool route(byte type, ByteBuf buf, int offset, int length) {
+    Pool route(byte type, ByteBuf buf, int offset, int length, boolean mayWait) {
         rerouted = false;
         mayWrite = false;
         read = false;
+        undecided = false;
         releaseSent();
-        backend = choose(type, buf, offset, length);
+        backend = choose(type, buf, offset, length, mayWait);
+        if (undecided) {
+            return null;
+        }
         retryable = retryable && read && cluster.routing().retryReads();
         clientMark = session.clientWrites();
         return backend == null ? null : poolOf(backend);
     }
 
-    private Backend choose(byte type, ByteBuf buf, int offset, int length) {
+    private Backend choose(byte type, ByteBuf buf, int offset, int length, boolean mayWait) {
         retryable = false;
         if (intent == Intent.READ_ONLY) {
             return forRead();
@@ -130,11 +143,16 @@ final class SessionRouting {
         if (sql != null && classifier.startsReadOnlyTransaction(sql)) {
             return forRead();
         }
-        boolean harmless = classifySelects && switch (type) {
-            case QUERY -> classifier.isHarmlessSelect(sql);
+        int verdict = !classifySelects ? NO : switch (type) {
+            case QUERY -> classifier.isHarmlessSelect(sql) ? YES : NO;
             case PARSE, BIND -> harmlessBatch(classifier, buf, offset);
-            default -> false;
+            default -> NO;
         };
+        if (verdict == INCOMPLETE && mayWait) {
+            undecided = true; // the Sync is still to come: by the protocol the client sends it without waiting
+            return null;
+        }
+        boolean harmless = verdict == YES;
         if (harmless) {
             // writes nothing: a replica may take it (and another one if it fails before answering),
             // or the primary without a position to record
@@ -164,28 +182,35 @@ final class SessionRouting {
     }
 
     /**
-     * True when the extended-protocol batch starting at {@code offset} is complete in {@code buf}
-     * (up to its Sync) and only reads: every Parse a harmless SELECT, every Bind of a statement
-     * known to be one, nothing but Describe, Execute, Close and Flush besides. Anything else, or a
-     * batch cut by the end of the buffer, answers false (the primary).
+     * Whether the extended-protocol batch starting at {@code offset} only reads: every Parse a
+     * harmless SELECT, every Bind of a statement known to be one, nothing but Describe, Execute,
+     * Close and Flush besides, up to its Sync. {@code YES}, {@code NO}, or {@code INCOMPLETE} when
+     * {@code buf} ends before the Sync with nothing disqualifying so far. A Flush ending the input
+     * answers {@code NO}: the client may wait for answers before sending the rest.
      */
-    private boolean harmlessBatch(ReadOnlyClassifier classifier, ByteBuf buf, int offset) {
+    private int harmlessBatch(ReadOnlyClassifier classifier, ByteBuf buf, int offset) {
         int pos = offset;
         int end = buf.writerIndex();
+        if (end - offset > MAX_AWAITED_BATCH) {
+            end = offset + MAX_AWAITED_BATCH; // past this, INCOMPLETE turns to NO below
+        }
         boolean unnamedHarmless = false;
         ClientStatements named = session.rewriter() == null ? null : session.rewriter().statements();
         while (end - pos >= HEADER_LENGTH) {
             byte type = buf.getByte(pos);
             int length = buf.getInt(pos + 1) + 1;
-            if (length < HEADER_LENGTH || end - pos < length) {
-                return false;
+            if (length < HEADER_LENGTH) {
+                return NO;
+            }
+            if (end - pos < length) {
+                break;
             }
             int body = pos + HEADER_LENGTH;
             switch (type) {
                 case PARSE -> {
                     int nameEnd = Wire.cStringEnd(buf, body, pos + length);
                     if (!classifier.isHarmlessSelect(Wire.readCString(buf, nameEnd + 1, pos + length))) {
-                        return false;
+                        return NO;
                     }
                     if (nameEnd == body) {
                         unnamedHarmless = true;
@@ -196,25 +221,30 @@ final class SessionRouting {
                     int nameEnd = Wire.cStringEnd(buf, nameStart, pos + length);
                     if (nameEnd == nameStart) {
                         if (!unnamedHarmless) {
-                            return false;
+                            return NO;
                         }
                     } else if (!harmlessStatement(classifier, named, buf.toString(nameStart, nameEnd - nameStart,
                             StandardCharsets.UTF_8))) {
-                        return false;
+                        return NO;
                     }
                 }
                 case SYNC -> {
-                    return true;
+                    return YES;
                 }
-                case DESCRIBE, EXECUTE, CLOSE, FLUSH -> {
+                case FLUSH -> {
+                    if (pos + length == buf.writerIndex()) {
+                        return NO;
+                    }
+                }
+                case DESCRIBE, EXECUTE, CLOSE -> {
                 }
                 default -> {
-                    return false;
+                    return NO;
                 }
             }
             pos += length;
         }
-        return false;
+        return end < buf.writerIndex() ? NO : INCOMPLETE;
     }
 
     /** A named statement's verdict, kept on the statement so a prepared SELECT is classified once. */
@@ -441,6 +471,10 @@ final class SessionRouting {
     /** The status a locally answered ReadyForQuery carries: 'T' while a BEGIN is held back. */
     byte localStatus() {
         return deferredBegin != null ? io.pgmux.protocol.ReadyForQuery.IN_TRANSACTION : io.pgmux.protocol.ReadyForQuery.IDLE;
+    }
+
+    boolean undecided() {
+        return undecided;
     }
 
     Backend backend() {

@@ -40,6 +40,9 @@ public final class ServerConnection {
     private byte transactionStatus = 'I';
     private long lastUsedNanos = createdNanos;
     private boolean reusable = true;
+    /** Terminate was sent: the server closes the connection. */
+    private boolean terminating;
+    static final long TERMINATE_WAIT_MS = 1000;
     private ServerListener listener;
     private Object owner;
 
@@ -90,9 +93,24 @@ public final class ServerConnection {
         channel.flush();
     }
 
+    /**
+     * Closes the connection. Between requests it says Terminate and lets the server close its end:
+     * the slot this connection holds in its pool is freed (on the close future) only once the
+     * server's backend has left, so PostgreSQL never sees more connections than the pool size, even
+     * while a connection moves to another event loop. A server that does not close within
+     * {@link #TERMINATE_WAIT_MS} is closed on.
+     */
     public void close() {
         reusable = false;
-        channel.close();
+        if (!channel.isActive() || !ledger.isEmpty() || framer.inMessage() || terminating) {
+            channel.close();
+            return;
+        }
+        terminating = true;
+        channel.writeAndFlush(io.pgmux.protocol.FrontendMessages.terminate(channel.alloc()));
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, TERMINATE_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Marks the connection as not to be returned to the pool (its state is unknown or spoiled). */

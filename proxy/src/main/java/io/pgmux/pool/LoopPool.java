@@ -107,7 +107,11 @@ final class LoopPool {
 
     private void failed(PgError error) {
         pool.stats().connectFailures.increment();
-        LOG.warning(() -> pool + ": " + error.message());
+        int suppressed = pool.connectFailureToLog();
+        if (suppressed >= 0) {
+            LOG.warning(() -> pool + ": " + error.message()
+                    + (suppressed > 0 ? " (" + suppressed + " more failures in the last " + Pool.FAILURE_LOG_SECONDS + " s)" : ""));
+        }
         if (connecting == 0 && activeCount == 0 && idle.isEmpty() && pool.reservedConnections() == 0) {
             // nothing that could come back to these clients: tell them now instead of at the wait timeout
             failAll(error);

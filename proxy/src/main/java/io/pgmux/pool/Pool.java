@@ -75,6 +75,25 @@ public final class Pool {
         return partitions[loops.indexOf(loop)];
     }
 
+    /** A server that keeps refusing is logged once per this many seconds, not once per attempt. */
+    static final int FAILURE_LOG_SECONDS = 30;
+    private final java.util.concurrent.atomic.AtomicLong lastFailureLogNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger failuresNotLogged = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * A connect or login failed: returns how many failures went unlogged since the last line when
+     * this one should be logged, or -1 when it should not (one line per {@link #FAILURE_LOG_SECONDS}).
+     */
+    int connectFailureToLog() {
+        long now = System.nanoTime();
+        long last = lastFailureLogNanos.get();
+        if ((last == 0 || now - last >= FAILURE_LOG_SECONDS * 1_000_000_000L) && lastFailureLogNanos.compareAndSet(last, now)) {
+            return failuresNotLogged.getAndSet(0);
+        }
+        failuresNotLogged.incrementAndGet();
+        return -1;
+    }
+
     boolean tryReserve() {
         int max = settings.size();
         for (;;) {

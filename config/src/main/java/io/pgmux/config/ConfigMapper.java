@@ -1,5 +1,6 @@
 package io.pgmux.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
@@ -38,6 +40,9 @@ final class ConfigMapper {
     private static final List<String> AUTH_METHODS = List.of("scram-sha-256", "md5", "password", "trust");
     private static final List<String> SESSION_STATE_POLICIES = List.of("pin", "error", "ignore");
     private static final Set<String> DISABLED = Set.of("", "off", "false");
+    /** A number with a time unit ({@code 10s}, {@code 500ms}, {@code -5s}); anything else is read as a size. */
+    private static final Pattern LAG_AS_TIME = Pattern.compile("[-+]?[0-9]+ ?(ms|s|m|h|d)");
+    static final String EXPECTED_REPLICA_LAG = "expected a size like 16MB or a duration like 10s";
 
     /** The mapped configuration plus the merged {@code pool_defaults}, which the validator checks too. */
     record Result(ProxyConfig config, PoolConfig poolDefaults) {
@@ -171,20 +176,32 @@ final class ConfigMapper {
         }
     }
 
+    /** {@code max_replica_lag}: a limit in bytes or in replay time; zero means no limit of that kind. */
+    private record ReplicaLag(long bytes, Duration time) {
+    }
+
+    /**
+     * {@code 16MB} (bytes; a bare number is bytes) or {@code 10s} (time). Only one kind applies: the
+     * other is off. Note {@code 16m} is 16 minutes, as everywhere in the file.
+     */
+    private static ReplicaLag parseReplicaLag(String text) {
+        if (LAG_AS_TIME.matcher(text).matches()) {
+            return new ReplicaLag(0, Units.parseDuration(text));
+        }
+        try {
+            return new ReplicaLag(Units.parseSize(text), Duration.ZERO);
+        } catch (IllegalArgumentException e) {
+            if (Units.EXPECTED_SIZE.equals(e.getMessage())) {
+                throw new IllegalArgumentException(EXPECTED_REPLICA_LAG);
+            }
+            throw e;
+        }
+    }
+
     private static RoutingConfig routing(YamlMapping m) {
         RoutingConfig base = RoutingConfig.defaults();
-        long lagBytes = base.maxReplicaLagBytes();
-        java.time.Duration lagTime = base.maxReplicaLagTime();
-        // max_replica_lag is bytes (16MB) or time (10s); a bare number is bytes
-        String lag = m.get("max_replica_lag").flatMap(YamlNode::asString).orElse(null);
-        if (lag != null) {
-            if (lag.matches("\\s*[0-9]+\\s*(ms|s|m|h|d)\\s*")) {
-                lagTime = m.duration("max_replica_lag", lagTime);
-                lagBytes = 0;
-            } else {
-                lagBytes = m.value("max_replica_lag", Units::parseSize, lagBytes);
-            }
-        }
+        ReplicaLag lag = m.value("max_replica_lag", ConfigMapper::parseReplicaLag,
+                new ReplicaLag(base.maxReplicaLagBytes(), base.maxReplicaLagTime()));
         return new RoutingConfig(
                 m.choice("autocommit_selects", List.of("primary", "replica"),
                         t -> RoutingConfig.fromConfigName(RoutingConfig.Target.class, t), base.autocommitSelects()),
@@ -193,7 +210,7 @@ final class ConfigMapper {
                 m.bool("fallback_to_primary", base.fallbackToPrimary()),
                 m.choice("primary_reads", List.of("fallback", "share"),
                         t -> RoutingConfig.fromConfigName(RoutingConfig.PrimaryReads.class, t), base.primaryReads()),
-                lagBytes, lagTime,
+                lag.bytes(), lag.time(),
                 m.choice("consistency", List.of("eventual", "read_your_writes"),
                         t -> RoutingConfig.fromConfigName(RoutingConfig.Consistency.class, t), base.consistency()),
                 m.duration("ryw_timeout", base.rywTimeout()),

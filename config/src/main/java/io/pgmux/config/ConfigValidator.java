@@ -1,10 +1,12 @@
 package io.pgmux.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The rules a well-typed configuration must still follow: value ranges, unique names, references
@@ -15,6 +17,8 @@ final class ConfigValidator {
 
     static final String MD5_FOR_SCRAM = "an md5 hash cannot be used for SCRAM authentication;"
             + " give the plain password or a SCRAM-SHA-256 verifier";
+    /** What the classifier can match: the name before the parenthesis of a call, no schema or quotes. */
+    private static final Pattern BARE_FUNCTION_NAME = Pattern.compile("[^\\s.()\"]+");
 
     private final Problems problems;
     private final Locations locations;
@@ -116,6 +120,47 @@ final class ConfigValidator {
                 problems.add("databases", locations.locate("databases."), "database name must not be empty");
             }
             pool("databases." + db.name() + ".pool", db.pool());
+            replicas("databases." + db.name(), db);
+        }
+    }
+
+    /**
+     * Replica weights and the {@code routing:} block. A routing block on a database without replicas
+     * is allowed, settings that only matter with replicas included: they apply once replicas are added.
+     * Negative durations and sizes never get here (the parser refuses them); the checks are kept so
+     * a configuration built in code is held to the same rules.
+     */
+    private void replicas(String prefix, DatabaseConfig db) {
+        List<Integer> weights = db.replicaWeights();
+        for (int i = 0; i < weights.size(); i++) {
+            atLeast(prefix + ".replicas[" + i + "].weight", weights.get(i), 1);
+        }
+        RoutingConfig routing = db.routing();
+        String r = prefix + ".routing.";
+        if (routing.maxReplicaLagBytes() < 0 || routing.maxReplicaLagTime().isNegative()) {
+            report(r + "max_replica_lag", "must not be negative");
+        }
+        if (routing.rywTimeout().isNegative()) {
+            report(r + "ryw_timeout", "must not be negative");
+        }
+        positive(r + "health_check_interval", routing.healthCheckInterval());
+        positive(r + "health_check_timeout", routing.healthCheckTimeout());
+        List<String> deny = routing.denyFunctions();
+        for (int i = 0; i < deny.size(); i++) {
+            String path = r + "deny_functions[" + i + "]";
+            String name = deny.get(i);
+            if (name.isBlank()) {
+                report(path, "must not be empty");
+            } else if (!BARE_FUNCTION_NAME.matcher(name).matches()) {
+                report(path, "give the bare function name, without schema, quotes, arguments or spaces"
+                        + " (a call matches by name in any schema)");
+            }
+        }
+    }
+
+    private void positive(String path, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            report(path, "must be greater than 0");
         }
     }
 

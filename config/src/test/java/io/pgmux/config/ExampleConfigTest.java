@@ -1,7 +1,9 @@
 package io.pgmux.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,5 +35,31 @@ class ExampleConfigTest {
         assertEquals("postgres://app:***@127.0.0.1:5432/app", app.primary().toString());
         assertEquals(new BackendUrl("127.0.0.1", 5432, "app", "app", "app", Map.of()), app.primary());
         assertEquals(List.of(new BackendUrl("127.0.0.1", 5433, "app", "app", "app", Map.of())), app.replicas());
+        assertEquals(List.of(1), app.replicaWeights());
+        assertEquals(RoutingConfig.defaults(), app.routing(), "the routing block is commented out, with the defaults");
+    }
+
+    @Test
+    void commentedRoutingBlockShowsEveryKeyWithItsDefault() throws Exception {
+        // uncomment "    # routing:" and the "    #   key: value" lines under it
+        StringBuilder yaml = new StringBuilder();
+        boolean inBlock = false;
+        for (String line : Files.readString(Path.of("pgmux.yaml")).split("\n", -1)) {
+            if (line.equals("    # routing:")) {
+                inBlock = true;
+                yaml.append("    routing:\n");
+            } else if (inBlock && line.startsWith("    #   ")) {
+                yaml.append("      ").append(line.substring(8)).append('\n');
+            } else {
+                inBlock = false;
+                yaml.append(line).append('\n');
+            }
+        }
+        ProxyConfig c = ConfigLoader.parse(yaml.toString(), "pgmux.yaml", Map.of());
+        assertEquals(RoutingConfig.defaults(), c.database("app").orElseThrow().routing());
+        for (String key : ConfigMapper.ROUTING_KEYS) {
+            assertTrue(yaml.toString().contains("\n      " + key + ": "), "pgmux.yaml does not show routing." + key);
+        }
     }
 }
+

@@ -1,6 +1,7 @@
 package io.pgmux.admin;
 
 import io.pgmux.config.ConfigLoader;
+import io.pgmux.config.DatabaseConfig;
 import io.pgmux.config.ProxyConfig;
 import io.pgmux.protocol.PgException;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,25 @@ class SettingChangeTest {
         assertEquals("22023", code("databases.app.pool.size", "1"), "below min_idle 2");
         assertEquals("22023", code("databases.other.pool.size", "0"));
         assertEquals("42704", code("databases.nope.pool.size", "3"));
+    }
+
+    @Test
+    void poolSizeKeepsReplicaWeightsAndRouting() throws Exception {
+        ProxyConfig base = ConfigLoader.parse("""
+                users: [{ name: app, password: app }]
+                databases:
+                  app:
+                    primary: postgres://h/app
+                    replicas: [postgres://r1/app, { url: postgres://r2/app, weight: 3 }]
+                    routing: { autocommit_selects: replica, consistency: read_your_writes, deny_functions: [f] }
+                """);
+        DatabaseConfig before = base.database("app").orElseThrow();
+        DatabaseConfig after = SettingChange.apply(base, "databases.app.pool.size", "9").database("app").orElseThrow();
+        assertEquals(9, after.pool().size());
+        assertEquals(before.replicas(), after.replicas());
+        assertEquals(before.replicaWeights(), after.replicaWeights());
+        assertEquals(before.routing(), after.routing());
+        assertEquals(before.onSessionState(), after.onSessionState());
     }
 
     @Test

@@ -39,6 +39,9 @@ final class ConfigValidator {
         v.listeners(config);
     }
 
+    /** Weights are shares of reads: a bound keeps their sums far from overflow. */
+    static final int MAX_WEIGHT = 1000;
+
     private void report(String path, String reason) {
         problems.add(path, locations.locate(path), reason);
     }
@@ -133,7 +136,10 @@ final class ConfigValidator {
     private void replicas(String prefix, DatabaseConfig db) {
         List<Integer> weights = db.replicaWeights();
         for (int i = 0; i < weights.size(); i++) {
-            atLeast(prefix + ".replicas[" + i + "].weight", weights.get(i), 1);
+            int w = weights.get(i);
+            if (w < 1 || w > MAX_WEIGHT) {
+                report(prefix + ".replicas[" + i + "].weight", "must be between 1 and " + MAX_WEIGHT);
+            }
         }
         RoutingConfig routing = db.routing();
         String r = prefix + ".routing.";

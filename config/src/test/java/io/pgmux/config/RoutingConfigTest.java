@@ -213,9 +213,12 @@ class RoutingConfigTest {
                       - url: postgres://r3/app
                         weight: -2
                       - { url: postgres://r4/app, weight: 1 }
+                      - { url: postgres://r5/app, weight: 1000 }
+                      - { url: postgres://r6/app, weight: 1001 }
                 """,
-                "t.yaml:5:35: databases.app.replicas[0].weight: must be at least 1",
-                "t.yaml:8:9: databases.app.replicas[2].weight: must be at least 1");
+                "t.yaml:5:35: databases.app.replicas[0].weight: must be between 1 and 1000",
+                "t.yaml:8:9: databases.app.replicas[2].weight: must be between 1 and 1000",
+                "t.yaml:11:35: databases.app.replicas[5].weight: must be between 1 and 1000");
     }
 
     @Test
@@ -271,7 +274,7 @@ class RoutingConfigTest {
         ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
                 problems::throwIfAny);
         assertEquals(List.of(
-                        "databases.app.replicas[0].weight: must be at least 1",
+                        "databases.app.replicas[0].weight: must be between 1 and 1000",
                         "databases.app.routing.max_replica_lag: must not be negative",
                         "databases.app.routing.ryw_timeout: must not be negative",
                         "databases.app.routing.health_check_interval: must be greater than 0",
@@ -334,7 +337,7 @@ class RoutingConfigTest {
                     pool: { size: 0 }
                     routing: { deny_functions: [""] }
                 """,
-                "t.yaml:4:39: databases.a.replicas[0].weight: must be at least 1",
+                "t.yaml:4:39: databases.a.replicas[0].weight: must be between 1 and 1000",
                 "t.yaml:5:16: databases.a.routing.health_check_timeout: must be greater than 0",
                 "t.yaml:8:13: databases.b.pool.size: must be at least 1",
                 "t.yaml:9:33: databases.b.routing.deny_functions[0]: must not be empty");

@@ -7,6 +7,7 @@ import io.pgmux.config.LimitsConfig;
 import io.pgmux.config.LogConfig;
 import io.pgmux.config.MetricsConfig;
 import io.pgmux.config.PoolConfig;
+import io.pgmux.config.RoutingConfig;
 import io.pgmux.config.ProxyConfig;
 import io.pgmux.config.UserConfig;
 import io.pgmux.frontend.ClientSession;
@@ -68,11 +69,36 @@ final class ConfigViews {
             // BackendUrl.toString shows the password as ***
             t.row(k + "primary", db.primary(), null, "no");
             t.row(k + "replicas", db.replicas(), List.of(), "no");
+            if (!db.replicas().isEmpty()) {
+                t.row(k + "replica_weights", db.replicaWeights(), null, "no");
+                routing(t, k + "routing.", db.routing());
+            }
         }
         // the two settings pgbouncer_exporter reads from SHOW CONFIG, under PgBouncer's names
         t.row("max_client_conn", l.maxClientConnections(), dl.maxClientConnections(), "yes");
         t.row("max_user_connections", 0, 0, "no");
         return t.build();
+    }
+
+    /** The routing: block of a database with replicas (RELOAD applies changes, SET does not). */
+    private static void routing(ResultTable.Builder t, String k, RoutingConfig r) {
+        RoutingConfig d = RoutingConfig.defaults();
+        t.row(k + "autocommit_selects", name(r.autocommitSelects()), name(d.autocommitSelects()), "no");
+        t.row(k + "balance", name(r.balance()), name(d.balance()), "no");
+        t.row(k + "fallback_to_primary", r.fallbackToPrimary(), d.fallbackToPrimary(), "no");
+        t.row(k + "primary_reads", name(r.primaryReads()), name(d.primaryReads()), "no");
+        t.row(k + "max_replica_lag", r.maxReplicaLagBytes() > 0 ? r.maxReplicaLagBytes() + " bytes"
+                : duration(r.maxReplicaLagTime()), d.maxReplicaLagBytes() + " bytes", "no");
+        t.row(k + "consistency", name(r.consistency()), name(d.consistency()), "no");
+        t.row(k + "ryw_timeout", duration(r.rywTimeout()), duration(d.rywTimeout()), "no");
+        t.row(k + "health_check_interval", duration(r.healthCheckInterval()), duration(d.healthCheckInterval()), "no");
+        t.row(k + "health_check_timeout", duration(r.healthCheckTimeout()), duration(d.healthCheckTimeout()), "no");
+        t.row(k + "retry_reads", r.retryReads(), d.retryReads(), "no");
+        t.row(k + "deny_functions", r.denyFunctions(), d.denyFunctions(), "no");
+    }
+
+    private static String name(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** PgBouncer's columns (no per-user overrides in pgmux: NULL, limits 0 = none), then auth and admin. */

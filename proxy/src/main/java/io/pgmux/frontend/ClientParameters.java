@@ -89,7 +89,23 @@ public final class ClientParameters {
     public Map<String, String> welcome(Map<String, String> serverWelcome) {
         Map<String, String> view = new LinkedHashMap<>(serverWelcome);
         view.putAll(tracked);
+        // a reported setting the client gave untracked (default_transaction_read_only=on in options):
+        // PostgreSQL would report the client's value, which libpq's target_session_attrs reads
+        for (String name : serverWelcome.keySet()) {
+            String v = explicit.get(name.toLowerCase(Locale.ROOT));
+            if (v != null && !tracked.containsKey(name)) {
+                view.put(name, asReported(v, serverWelcome.get(name)));
+            }
+        }
         return view;
+    }
+
+    /** A boolean setting is reported on/off whatever the spelling it was given in. */
+    private static String asReported(String given, String serverValue) {
+        if (serverValue.equals("on") || serverValue.equals("off")) {
+            return ReadIntent.isOn(given) ? "on" : ReadIntent.isOff(given) ? "off" : given;
+        }
+        return given;
     }
 
     /**

@@ -48,4 +48,11 @@ final class ReadIntent {
         String s = v.trim().toLowerCase(Locale.ROOT);
         return s.equals("on") || (!s.isEmpty() && ("true".startsWith(s) || "yes".startsWith(s))) || s.equals("1");
     }
+
+    /** PostgreSQL's boolean spellings of false (off, false, no, 0 and their prefixes, but not "o"). */
+    static boolean isOff(String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        return s.equals("off") || s.equals("of") || s.equals("0")
+                || (!s.isEmpty() && ("false".startsWith(s) || "no".startsWith(s)));
+    }
 }

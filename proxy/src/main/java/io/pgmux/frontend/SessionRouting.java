@@ -39,6 +39,9 @@ final class SessionRouting {
     /** The insert position, not the write position: with synchronous_commit off the commit record may not be written yet. */
     static final String LSN_QUERY = "SELECT pg_catalog.pg_current_wal_insert_lsn()";
 
+    /** The message of the pool's wait timeout error (see LoopPool). */
+    private static final String QUERY_WAIT_TIMEOUT = "query_wait_timeout";
+
     /** What the client asked for at login (target_session_attrs, default_transaction_read_only). */
     enum Intent { ANY, READ_ONLY, PRIMARY }
 
@@ -288,7 +291,8 @@ final class SessionRouting {
             return null;
         }
         Backend failed = backend;
-        if (failed.markDown(error.message())) {
+        // a wait for a busy replica's connection says nothing about its health: only connect failures count
+        if (!QUERY_WAIT_TIMEOUT.equals(error.message()) && failed.markDown(error.message())) {
             LOG.warning(() -> session.database() + ": " + failed + " taken out of rotation: " + error.message());
         }
         rerouted = true;
@@ -405,7 +409,8 @@ final class SessionRouting {
      * session as usual). Returns true when asked, so the server stays until the answer.
      */
     boolean captureLsn(ServerConnection c) {
-        if (!mayWrite || cluster.routing().consistency() != RoutingConfig.Consistency.READ_YOUR_WRITES) {
+        RoutingConfig r = cluster.routing();
+        if (!mayWrite || r.consistency() != RoutingConfig.Consistency.READ_YOUR_WRITES || r.rywTimeout().isZero()) {
             return false;
         }
         mayWrite = false;

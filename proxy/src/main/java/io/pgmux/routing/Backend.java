@@ -34,6 +34,8 @@ public final class Backend {
     private volatile double lagSeconds;
     private volatile long checkedAtMillis;
     private volatile String problem = "";
+    /** The monitor has credentials to check it (else it stays UNKNOWN, usable). */
+    private volatile boolean monitored = true;
 
     /** @param index its position in {@link Cluster#backends()}: 0 for the primary, then the replicas */
     public Backend(String name, int index, Role role, BackendUrl url, int weight) {
@@ -70,11 +72,17 @@ public final class Backend {
      * that changed its health.
      */
     public boolean markDown(String why) {
-        if (role != Role.REPLICA || health == Health.DOWN) {
+        if (role != Role.REPLICA || health == Health.DOWN || !monitored) {
+            // unmonitored: no check would ever put it back, so clients keep trying it (and re-route once)
             return false;
         }
         checked(Health.DOWN, walLsn, lagBytes, lagSeconds, why);
         return true;
+    }
+
+    /** No credentials to check it with: it is never taken out of rotation. */
+    void unmonitored() {
+        monitored = false;
     }
 
     /** A transaction started on it (least_outstanding balancing). */

@@ -47,6 +47,7 @@ public final class ClusterMonitor {
         for (Backend b : cluster.backends()) {
             ServerTarget t = targets.apply(b);
             if (t == null) {
+                b.unmonitored();
                 LOG.warning(() -> "no credentials to check " + b + " of " + cluster.database()
                         + " (give a user in its URL or a user with a plain password): its health is not monitored");
             }

@@ -78,24 +78,24 @@ public final class ReadOnlyClassifier {
     }
 
     /**
-     * True for a lone BEGIN (or START TRANSACTION) that does not say READ ONLY or READ WRITE: the
-     * statement after it decides where the transaction goes.
+     * True for a plain {@code BEGIN} ({@code BEGIN WORK}, {@code BEGIN TRANSACTION},
+     * {@code START TRANSACTION}) alone in its query, without any transaction mode: the statement
+     * after it decides where the transaction goes. A BEGIN with modes (isolation level, READ
+     * WRITE...) is not held back: the server must check them when the client sends them.
      */
     public boolean isOpenBegin(String sql) {
-        if (!beginsTransaction(SqlLexer.scanner(sql))) {
+        SqlLexer lx = SqlLexer.scanner(sql);
+        if (!beginsTransaction(lx)) {
             return false;
         }
-        List<List<Token>> statements = statements(SqlLexer.tokens(sql));
-        if (statements.size() != 1) {
-            return false;
+        Kind k = lx.step();
+        if (k == Kind.WORD && (lx.wordIs("work") || lx.wordIs("transaction"))) {
+            k = lx.step();
         }
-        List<Token> t = statements.get(0);
-        for (int i = 0; i + 1 < t.size(); i++) {
-            if (word(t, i, "read") && (word(t, i + 1, "only") || word(t, i + 1, "write"))) {
-                return false;
-            }
+        while (k == Kind.SEMICOLON) {
+            k = lx.step();
         }
-        return true;
+        return k == null;
     }
 
     /**

@@ -45,5 +45,17 @@ class ReadIntentTest {
         assertEquals(SessionRouting.Intent.ANY, of("application_name", "x"));
         assertTrue(ReadIntent.isOn(" yes "));
         assertFalse(ReadIntent.isOn(""));
+        assertTrue(ReadIntent.isOff("OFF"));
+        assertTrue(ReadIntent.isOff("f"));
+        assertFalse(ReadIntent.isOff("o"), "ambiguous in PostgreSQL too");
+    }
+
+    @Test
+    void aReportedSettingGivenAtLoginIsWelcomedWithTheClientsValue() {
+        ClientParameters p = ClientParameters.of(Map.of("default_transaction_read_only", "true"),
+                Map.of("default_transaction_read_only", "off", "TimeZone", "UTC"), java.util.List.of("TimeZone"));
+        Map<String, String> welcome = p.welcome(Map.of("default_transaction_read_only", "off", "TimeZone", "UTC"));
+        assertEquals("on", welcome.get("default_transaction_read_only"), "libpq's target_session_attrs=read-only reads it");
+        assertEquals("UTC", welcome.get("TimeZone"));
     }
 }

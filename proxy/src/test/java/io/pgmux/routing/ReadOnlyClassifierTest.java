@@ -75,7 +75,9 @@ class ReadOnlyClassifierTest {
     void beginHeldBackUntilTheNextStatement() {
         assertTrue(c.isOpenBegin("BEGIN"));
         assertTrue(c.isOpenBegin("begin;"));
-        assertTrue(c.isOpenBegin("START TRANSACTION ISOLATION LEVEL READ COMMITTED"));
+        assertTrue(c.isOpenBegin("START TRANSACTION"));
+        assertFalse(c.isOpenBegin("START TRANSACTION ISOLATION LEVEL READ COMMITTED"), "modes: the server checks them");
+        assertFalse(c.isOpenBegin("BEGIN ISOLATION LEVEL SERIALIZABLE"));
         assertTrue(c.isOpenBegin("BEGIN WORK"));
         assertFalse(c.isOpenBegin("BEGIN READ ONLY"));
         assertFalse(c.isOpenBegin("BEGIN READ WRITE"));

@@ -149,9 +149,17 @@ public final class ClientSession implements ServerListener, PoolClient {
             closeWith(e.error());
             return;
         }
-        if (stop < end && server == null && routing != null && routing.undecided() && state != State.CLOSED) {
-            awaitedBatch = in.retainedSlice(stop, end - stop); // routing waits for the rest of the batch
+        if (server == null && routing != null && routing.undecided() && state != State.CLOSED) {
+            // routing waits for the rest of the batch. A first message the framer assembled from
+            // several reads was looked at alone: look again with what followed it, in one buffer
+            ByteBuf first = requests.takeHeldMessage();
+            ByteBuf rest = in.retainedSlice(stop, end - stop);
             in.release();
+            if (first == null) {
+                awaitedBatch = rest;
+            } else {
+                onClientData(joined(first, rest));
+            }
             return;
         }
         if ((stop < end || requests.holdsMessage()) && state != State.CLOSED) {
@@ -172,10 +180,15 @@ public final class ClientSession implements ServerListener, PoolClient {
     private ByteBuf withAwaitedBatch(ByteBuf in) {
         ByteBuf start = awaitedBatch;
         awaitedBatch = null;
-        ByteBuf all = client.alloc().buffer(start.readableBytes() + in.readableBytes());
-        all.writeBytes(start).writeBytes(in);
-        start.release();
-        in.release();
+        return joined(start, in);
+    }
+
+    /** {@code a} then {@code b} copied into one buffer (at most a batch's first 64 kB); releases both. */
+    private ByteBuf joined(ByteBuf a, ByteBuf b) {
+        ByteBuf all = client.alloc().buffer(a.readableBytes() + b.readableBytes());
+        all.writeBytes(a).writeBytes(b);
+        a.release();
+        b.release();
         return all;
     }
 
@@ -244,9 +257,9 @@ public final class ClientSession implements ServerListener, PoolClient {
      * server on this loop taken at once, so the message is forwarded in the same pass (no held
      * input, no pause of the client socket). False when the session must wait (or was closed).
      */
-    boolean attachIdleServer(byte type, ByteBuf buf, int offset, int length, boolean wholeInput) {
+    boolean attachIdleServer(byte type, ByteBuf buf, int offset, int length) {
         if (routing != null) {
-            Pool chosen = routing.route(type, buf, offset, length, wholeInput);
+            Pool chosen = routing.route(type, buf, offset, length);
             if (chosen == null && routing.undecided()) {
                 return false; // the batch's Sync has not arrived: wait for more input (onClientData)
             }
@@ -267,6 +280,7 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     private void attach(ServerConnection c) {
         server = c;
+        requests.clearBoundary(); // a new lease: the last one's batch boundary does not hold it back
         c.attach(this);
         state = State.ACTIVE;
         syncParameters(c);

@@ -88,12 +88,11 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
             if (withoutServer(type, buf, offset, length)) {
                 return true;
             }
-            if (!session.attachIdleServer(type, buf, offset, length, buf == input)) {
+            if (!session.attachIdleServer(type, buf, offset, length)) {
                 return false; // stop here: the session waits for a server and feeds the rest again
             }
             server = session.server();
             target = server.channel();
-            atBoundary = false;
         } else if (atBoundary) {
             if (!server.ledger().isEmpty()) {
                 return false; // stop here: the session feeds the rest once the replica has answered
@@ -230,6 +229,11 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
     /** True when framing stopped at a message the framer assembled and holds (see {@link MessageFramer#holdsMessage}). */
     boolean holdsMessage() {
         return framer.holdsMessage();
+    }
+
+    /** See {@link MessageFramer#takeHeldMessage}. */
+    ByteBuf takeHeldMessage() {
+        return framer.takeHeldMessage();
     }
 
     /** True while a client message is only partly forwarded: the server is waiting for the rest. */

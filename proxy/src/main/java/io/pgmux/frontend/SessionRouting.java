@@ -103,16 +103,16 @@ final class SessionRouting {
      * The pool for the transaction that {@code buf[offset, offset+length)} starts (with the rest of
      * {@code buf} after it, which may hold the rest of its batch). Null when no server may take it
      * (a read with no usable replica and {@code fallback_to_primary: false}), or when the batch is
-     * cut by the end of {@code buf} and {@code mayWait}: then {@link #undecided()} is true and the
+     * cut by the end of {@code buf} before its Sync: then {@link #undecided()} is true and the
      * session routes again with more input.
      */
-    Pool route(byte type, ByteBuf buf, int offset, int length, boolean mayWait) {
+    Pool route(byte type, ByteBuf buf, int offset, int length) {
         rerouted = false;
         mayWrite = false;
         read = false;
         undecided = false;
         releaseSent();
-        backend = choose(type, buf, offset, length, mayWait);
+        backend = choose(type, buf, offset, length);
         if (undecided) {
             return null;
         }
@@ -121,7 +121,7 @@ final class SessionRouting {
         return backend == null ? null : poolOf(backend);
     }
 
-    private Backend choose(byte type, ByteBuf buf, int offset, int length, boolean mayWait) {
+    private Backend choose(byte type, ByteBuf buf, int offset, int length) {
         retryable = false;
         if (intent == Intent.READ_ONLY) {
             return forRead();
@@ -151,7 +151,7 @@ final class SessionRouting {
             case PARSE, BIND -> harmlessBatch(classifier, buf, offset);
             default -> NO;
         };
-        if (verdict == INCOMPLETE && mayWait) {
+        if (verdict == INCOMPLETE) {
             undecided = true; // the Sync is still to come: by the protocol the client sends it without waiting
             return null;
         }

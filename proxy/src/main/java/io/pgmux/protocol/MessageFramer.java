@@ -163,6 +163,19 @@ public final class MessageFramer {
                 && p.readableBytes() == p.getInt(p.readerIndex() + 1) + 1;
     }
 
+    /**
+     * Hands over the complete message the listener declined ({@link #holdsMessage}), so the caller
+     * can keep it with the bytes that follow it; null when there is none. The caller owns it.
+     */
+    public ByteBuf takeHeldMessage() {
+        if (!holdsMessage()) {
+            return null;
+        }
+        ByteBuf p = partial;
+        partial = null;
+        return p;
+    }
+
     /** True while a message is half-received; a connection in this state is never reused. */
     public boolean inMessage() {
         return remaining > 0 || partial != null;

@@ -49,12 +49,29 @@ public final class ReadOnlyClassifier {
             return false; // the common case: one token looked at
         }
         List<List<Token>> statements = statements(SqlLexer.tokens(sql));
-        if (declaresReadOnly(statements.get(0))) {
+        List<Token> begin = statements.get(0);
+        if (declaresSerializable(begin)) {
+            return false; // a standby refuses SERIALIZABLE: "cannot use serializable mode in a hot standby"
+        }
+        if (declaresReadOnly(begin)) {
             return true;
         }
         // BEGIN; SET TRANSACTION READ ONLY; ... in one query string
-        return statements.size() > 1 && word(statements.get(1), 0, "set") && word(statements.get(1), 1, "transaction")
-                && declaresReadOnly(statements.get(1));
+        return statements.size() > 1 && setsReadOnly(statements.get(1));
+    }
+
+    /** SET TRANSACTION ... READ ONLY, without SERIALIZABLE (which a standby refuses). */
+    private static boolean setsReadOnly(List<Token> t) {
+        return word(t, 0, "set") && word(t, 1, "transaction") && declaresReadOnly(t) && !declaresSerializable(t);
+    }
+
+    private static boolean declaresSerializable(List<Token> t) {
+        for (int i = 0; i + 2 < t.size(); i++) {
+            if (word(t, i, "isolation") && word(t, i + 1, "level") && word(t, i + 2, "serializable")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Steps over BEGIN or START TRANSACTION; false when the SQL starts otherwise. */
@@ -70,11 +87,13 @@ public final class ReadOnlyClassifier {
         return lx.wordIs("transaction");
     }
 
-    /** True for {@code SET TRANSACTION READ ONLY} (and {@code SET TRANSACTION ..., READ ONLY}). */
+    /**
+     * True for {@code SET TRANSACTION READ ONLY} (and {@code SET TRANSACTION ..., READ ONLY}), unless
+     * it asks for SERIALIZABLE, which a standby refuses.
+     */
     public boolean setsTransactionReadOnly(String sql) {
         List<List<Token>> statements = statements(SqlLexer.tokens(sql));
-        return statements.size() == 1 && word(statements.get(0), 0, "set") && word(statements.get(0), 1, "transaction")
-                && declaresReadOnly(statements.get(0));
+        return statements.size() == 1 && setsReadOnly(statements.get(0));
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -163,6 +164,28 @@ class MessageFramerTest {
         f.feed(UnpooledByteBufAllocator.DEFAULT, empty, r);
         assertEquals(4, r.whole.size());
         assertFalse(f.inMessage());
+        b.release();
+        all.release();
+    }
+
+    @Test
+    void anAssembledMessageDeclinedCanBeTakenOut() {
+        ByteBuf all = stream();
+        int zAt = all.writerIndex() - 6;
+        Recorder r = new Recorder("");
+        MessageFramer f = new MessageFramer(1 << 20);
+        assertNull(f.takeHeldMessage(), "nothing held");
+        ByteBuf a = all.retainedSlice(0, zAt + 2);
+        f.feed(UnpooledByteBufAllocator.DEFAULT, a, r);
+        a.release();
+        assertNull(f.takeHeldMessage(), "half a message is not a held one");
+        r.stopBeforeIndex = 3;
+        ByteBuf b = all.retainedSlice(zAt + 2, 4);
+        f.feed(UnpooledByteBufAllocator.DEFAULT, b, r);
+        ByteBuf held = f.takeHeldMessage();
+        assertEquals(all.slice(zAt, 6), held, "the whole ReadyForQuery, type byte on");
+        assertFalse(f.inMessage(), "the framer let go of it");
+        held.release();
         b.release();
         all.release();
     }

@@ -27,6 +27,16 @@ class ReadOnlyClassifierTest {
     }
 
     @Test
+    void serializableNeverGoesToAStandby() {
+        assertFalse(c.startsReadOnlyTransaction("BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY"));
+        assertFalse(c.startsReadOnlyTransaction("START TRANSACTION ISOLATION LEVEL SERIALIZABLE, READ ONLY, DEFERRABLE"));
+        assertFalse(c.startsReadOnlyTransaction("BEGIN; SET TRANSACTION ISOLATION LEVEL SERIALIZABLE READ ONLY"));
+        assertFalse(c.setsTransactionReadOnly("SET TRANSACTION READ ONLY, ISOLATION LEVEL SERIALIZABLE"));
+        assertTrue(c.startsReadOnlyTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY DEFERRABLE"));
+        assertTrue(c.setsTransactionReadOnly("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+    }
+
+    @Test
     void harmlessSelects() {
         assertTrue(c.isHarmlessSelect("SELECT * FROM t WHERE id = $1"));
         assertTrue(c.isHarmlessSelect("select count(*) from t;"));

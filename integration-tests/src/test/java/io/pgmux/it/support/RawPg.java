@@ -273,10 +273,16 @@ public final class RawPg implements AutoCloseable {
      * welcome; fails with the server's error if the login is refused.
      */
     public Welcome login(String user, String database, String password) throws IOException {
+        return login(user, database, password, Map.of());
+    }
+
+    /** As {@link #login(String, String, String)}, with more startup parameters (target_session_attrs...). */
+    public Welcome login(String user, String database, String password, Map<String, String> extra) throws IOException {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("user", user);
         params.put("database", database);
         params.put("application_name", "rawpg");
+        params.putAll(extra);
         send(startupPacket(PROTOCOL_3_0, params));
         Map<String, String> parameters = new LinkedHashMap<>();
         int pid = 0;

@@ -27,7 +27,8 @@ class DocumentedKeysTest {
         String doc = doc("configuration.md");
         for (List<String> keys : List.of(ConfigMapper.ROOT_KEYS, ConfigMapper.ADMIN_KEYS, ConfigMapper.METRICS_KEYS,
                 ConfigMapper.LIMITS_KEYS, ConfigMapper.LOG_KEYS, ConfigMapper.USER_KEYS, ConfigMapper.DATABASE_KEYS,
-                ConfigMapper.REPLICA_KEYS, ConfigMapper.ROUTING_KEYS, ConfigMapper.POOL_KEYS)) {
+                ConfigMapper.REPLICA_KEYS, ConfigMapper.ROUTING_KEYS, ConfigMapper.POOL_KEYS, ConfigMapper.SHARDING_KEYS,
+                ConfigMapper.SHARD_KEYS)) {
             for (String key : keys) {
                 assertTrue(mentions(doc, key), "docs/configuration.md does not describe `" + key + "`");
             }

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** Every key the schema knows is described in docs/configuration.md (and the routing keys in docs/routing.md). */
+/**
+ * Every key the schema knows is described in docs/configuration.md (and the routing keys in docs/routing.md,
+ * the sharding keys in docs/sharding.md).
+ */
 class DocumentedKeysTest {
 
     // Surefire runs in the module directory.
@@ -42,5 +45,13 @@ class DocumentedKeysTest {
             assertTrue(mentions(doc, key), "docs/routing.md does not mention `" + key + "`");
         }
         assertTrue(doc.contains("\n## Health and lag\n"), "docs/metrics.md links to routing.md#health-and-lag");
+    }
+
+    @Test
+    void shardingGuideNamesEveryShardingKey() throws IOException {
+        String doc = doc("sharding.md");
+        for (String key : ConfigMapper.SHARDING_KEYS) {
+            assertTrue(mentions(doc, key), "docs/sharding.md does not mention `" + key + "`");
+        }
     }
 }

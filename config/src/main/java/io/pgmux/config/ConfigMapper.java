@@ -27,8 +27,12 @@ final class ConfigMapper {
             "max_message_size", "auth_timeout", "max_client_prepared_statements");
     static final List<String> LOG_KEYS = List.of("level", "format", "queries", "slow_query_threshold");
     static final List<String> USER_KEYS = List.of("name", "password", "auth");
-    static final List<String> DATABASE_KEYS = List.of("pool", "primary", "replicas", "on_session_state", "routing");
+    static final List<String> DATABASE_KEYS = List.of("pool", "primary", "replicas", "on_session_state", "routing",
+            "sharding", "shards");
     static final List<String> REPLICA_KEYS = List.of("url", "weight");
+    static final List<String> SHARDING_KEYS = List.of("function", "tables", "default_column", "key_type", "no_key",
+            "max_scatter_rows");
+    static final List<String> SHARD_KEYS = List.of("primary", "replicas");
     static final List<String> ROUTING_KEYS = List.of("autocommit_selects", "balance", "fallback_to_primary",
             "primary_reads", "max_replica_lag", "consistency", "ryw_timeout", "health_check_interval",
             "health_check_timeout", "retry_reads", "deny_functions");
@@ -142,38 +146,26 @@ final class ConfigMapper {
         Map<String, DatabaseConfig> databases = new LinkedHashMap<>();
         for (Map.Entry<String, YamlNode> entry : m.entries()) {
             String name = entry.getKey();
-            Function<String, BackendUrl> url = text -> BackendUrl.parse(text, name);
-            entry.getValue().asMapping(DATABASE_KEYS).ifPresent(db -> {
-                PoolConfig pool = section(db, "pool", POOL_KEYS).map(p -> pool(p, poolDefaults)).orElse(poolDefaults);
-                Optional<BackendUrl> primary = db.require("primary").flatMap(n -> n.as(url));
-                List<BackendUrl> replicas = new ArrayList<>();
-                List<Integer> weights = new ArrayList<>();
-                db.get("replicas").flatMap(YamlNode::asList).ifPresent(items -> items.forEach(i -> replica(i, url, replicas, weights)));
-                SessionStatePolicy onSessionState = db.choice("on_session_state", SESSION_STATE_POLICIES,
-                        SessionStatePolicy::fromConfigName, DatabaseConfig.DEFAULT_ON_SESSION_STATE);
-                RoutingConfig routing = section(db, "routing", ROUTING_KEYS).map(ConfigMapper::routing)
-                        .orElse(RoutingConfig.defaults());
-                primary.ifPresent(p -> databases.put(name, new DatabaseConfig(name, pool, p, replicas, onSessionState,
-                        weights, routing)));
-            });
+            entry.getValue().asMapping(DATABASE_KEYS).flatMap(db -> database(name, db, poolDefaults))
+                    .ifPresent(db -> databases.put(name, db));
         }
         return databases;
     }
 
-    /** A replica: a backend URL, or {@code { url: ..., weight: 2 }}. */
-    private static void replica(YamlNode item, Function<String, BackendUrl> url, List<BackendUrl> replicas,
-                                List<Integer> weights) {
-        if (item.isMapping()) {
-            item.asMapping(REPLICA_KEYS).ifPresent(m -> m.require("url").flatMap(n -> n.as(url)).ifPresent(u -> {
-                replicas.add(u);
-                weights.add(m.integer("weight", 1));
-            }));
-        } else {
-            item.as(url).ifPresent(u -> {
-                replicas.add(u);
-                weights.add(1);
-            });
+    /** One entry: its servers are a primary with replicas, or (when sharded) a list of shards. */
+    private static Optional<DatabaseConfig> database(String name, YamlMapping db, PoolConfig poolDefaults) {
+        Function<String, BackendUrl> url = text -> BackendUrl.parse(text, name);
+        PoolConfig pool = section(db, "pool", POOL_KEYS).map(p -> pool(p, poolDefaults)).orElse(poolDefaults);
+        SessionStatePolicy onSessionState = db.choice("on_session_state", SESSION_STATE_POLICIES,
+                SessionStatePolicy::fromConfigName, DatabaseConfig.DEFAULT_ON_SESSION_STATE);
+        RoutingConfig routing = section(db, "routing", ROUTING_KEYS).map(ConfigMapper::routing)
+                .orElse(RoutingConfig.defaults());
+        if (ShardingMapper.declared(db)) {
+            return ShardingMapper.map(db, url).map(s -> DatabaseConfig.sharded(name, pool, onSessionState, routing,
+                    s.sharding(), s.shards()));
         }
+        return ServersMapper.servers(db, url).map(s -> new DatabaseConfig(name, pool, s.primary(), s.replicas(),
+                onSessionState, s.replicaWeights(), routing));
     }
 
     /** {@code max_replica_lag}: a limit in bytes or in replay time; zero means no limit of that kind. */

@@ -23,9 +23,12 @@ final class ConfigValidator {
     private final Problems problems;
     private final Locations locations;
 
+    private final ShardingRules shardingRules;
+
     private ConfigValidator(Problems problems, Locations locations) {
         this.problems = problems;
         this.locations = locations;
+        this.shardingRules = new ShardingRules(this::report);
     }
 
     static void validate(ConfigMapper.Result mapped, Problems problems, Locations locations) {
@@ -124,6 +127,7 @@ final class ConfigValidator {
             }
             pool("databases." + db.name() + ".pool", db.pool());
             replicas("databases." + db.name(), db);
+            shardingRules.check("databases." + db.name(), db);
         }
     }
 
@@ -134,12 +138,12 @@ final class ConfigValidator {
      * a configuration built in code is held to the same rules.
      */
     private void replicas(String prefix, DatabaseConfig db) {
-        List<Integer> weights = db.replicaWeights();
-        for (int i = 0; i < weights.size(); i++) {
-            int w = weights.get(i);
-            if (w < 1 || w > MAX_WEIGHT) {
-                report(prefix + ".replicas[" + i + "].weight", "must be between 1 and " + MAX_WEIGHT);
+        if (db.isSharded()) {
+            for (int i = 0; i < db.shards().size(); i++) {
+                weights(prefix + ".shards[" + i + "].replicas", db.shards().get(i).replicaWeights());
             }
+        } else {
+            weights(prefix + ".replicas", db.replicaWeights());
         }
         RoutingConfig routing = db.routing();
         String r = prefix + ".routing.";
@@ -160,6 +164,15 @@ final class ConfigValidator {
             } else if (!BARE_FUNCTION_NAME.matcher(name).matches()) {
                 report(path, "give the bare function name, without schema, quotes, arguments or spaces"
                         + " (a call matches by name in any schema)");
+            }
+        }
+    }
+
+    private void weights(String replicasPath, List<Integer> weights) {
+        for (int i = 0; i < weights.size(); i++) {
+            int w = weights.get(i);
+            if (w < 1 || w > MAX_WEIGHT) {
+                report(replicasPath + "[" + i + "].weight", "must be between 1 and " + MAX_WEIGHT);
             }
         }
     }

@@ -2,35 +2,70 @@ package io.pgmux.config;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A database clients can connect to ({@code databases:} entry).
  *
+ * <p>Every database is a list of {@link #shards() shards}, each a primary with replicas. A plain
+ * database has exactly one, made of its {@code primary}, {@code replicas} and their weights; a sharded
+ * one ({@code sharding:} and {@code shards:} in the file) has those it lists. In both cases
+ * {@link #primary()}, {@link #replicas()} and {@link #replicaWeights()} are shard 0's, so code that
+ * knows only one primary keeps working on a sharded database: it sees shard 0. Code that routes by
+ * shard uses {@link #isSharded()}, {@link #sharding()} and {@link #shards()}.
+ *
  * @param name     the database name clients send; the key of the entry
- * @param pool     pooling settings, with {@code pool_defaults} and built-in defaults filled in
- * @param primary  the read-write server
- * @param replicas read-only servers, possibly none
+ * @param pool     pooling settings, with {@code pool_defaults} and built-in defaults filled in; each
+ *                 server of each shard gets pools with these settings
+ * @param primary  the read-write server (shard 0's primary when sharded)
+ * @param replicas read-only servers, possibly none (shard 0's when sharded)
  * @param onSessionState what transaction pooling does about session state ({@code on_session_state})
  * @param replicaWeights the weight of each replica, in the order of {@code replicas} (default 1)
- * @param routing        read/write splitting to the replicas
+ * @param routing        read/write splitting to the replicas (of every shard)
+ * @param sharding       how keys map to shards; empty for a database that is not sharded
+ * @param shards         the shards, at least one; for a database that is not sharded, the one made of
+ *                       {@code primary} and {@code replicas}
  */
 public record DatabaseConfig(String name, PoolConfig pool, BackendUrl primary, List<BackendUrl> replicas,
-                             SessionStatePolicy onSessionState, List<Integer> replicaWeights, RoutingConfig routing) {
+                             SessionStatePolicy onSessionState, List<Integer> replicaWeights, RoutingConfig routing,
+                             Optional<ShardingConfig> sharding, List<ShardConfig> shards) {
 
     public static final SessionStatePolicy DEFAULT_ON_SESSION_STATE = SessionStatePolicy.PIN;
 
-    /** Rejects nulls and copies the list. */
+    /**
+     * Rejects nulls, copies the lists, and checks that {@code shards} agrees with the rest: one shard
+     * equal to primary and replicas when not sharded, shard 0 equal to them when sharded. An empty
+     * {@code shards} on a database that is not sharded is filled in.
+     */
     public DatabaseConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(primary, "primary");
         Objects.requireNonNull(onSessionState, "onSessionState");
         Objects.requireNonNull(routing, "routing");
-        replicas = List.copyOf(replicas);
-        replicaWeights = List.copyOf(replicaWeights);
-        if (replicaWeights.size() != replicas.size()) {
-            throw new IllegalArgumentException("one weight per replica");
+        Objects.requireNonNull(sharding, "sharding");
+        ShardConfig first = new ShardConfig(primary, replicas, replicaWeights);
+        replicas = first.replicas();
+        replicaWeights = first.replicaWeights();
+        if (shards.isEmpty() && sharding.isEmpty()) {
+            shards = List.of(first);
         }
+        shards = List.copyOf(shards);
+        if (shards.isEmpty()) {
+            throw new IllegalArgumentException("a sharded database needs at least one shard");
+        }
+        if (sharding.isEmpty() && shards.size() > 1) {
+            throw new IllegalArgumentException("several shards need a sharding configuration");
+        }
+        if (!shards.get(0).equals(first)) {
+            throw new IllegalArgumentException("primary and replicas must be those of shard 0");
+        }
+    }
+
+    /** A database that is not sharded. */
+    public DatabaseConfig(String name, PoolConfig pool, BackendUrl primary, List<BackendUrl> replicas,
+                          SessionStatePolicy onSessionState, List<Integer> replicaWeights, RoutingConfig routing) {
+        this(name, pool, primary, replicas, onSessionState, replicaWeights, routing, Optional.empty(), List.of());
     }
 
     /** A database with default weights and routing. */
@@ -43,5 +78,27 @@ public record DatabaseConfig(String name, PoolConfig pool, BackendUrl primary, L
     /** A database with the default session-state policy. */
     public DatabaseConfig(String name, PoolConfig pool, BackendUrl primary, List<BackendUrl> replicas) {
         this(name, pool, primary, replicas, DEFAULT_ON_SESSION_STATE);
+    }
+
+    /** A sharded database; {@code primary}, {@code replicas} and {@code replicaWeights} become shard 0's. */
+    public static DatabaseConfig sharded(String name, PoolConfig pool, SessionStatePolicy onSessionState,
+                                         RoutingConfig routing, ShardingConfig sharding, List<ShardConfig> shards) {
+        if (shards.isEmpty()) {
+            throw new IllegalArgumentException("a sharded database needs at least one shard");
+        }
+        ShardConfig first = shards.get(0);
+        return new DatabaseConfig(name, pool, first.primary(), first.replicas(), onSessionState,
+                first.replicaWeights(), routing, Optional.of(sharding), shards);
+    }
+
+    /** Whether the database has a {@code sharding:} block (even with a single shard). */
+    public boolean isSharded() {
+        return sharding.isPresent();
+    }
+
+    /** The same database with other pool settings; keeps everything else, shards included. */
+    public DatabaseConfig withPool(PoolConfig newPool) {
+        return new DatabaseConfig(name, newPool, primary, replicas, onSessionState, replicaWeights, routing,
+                sharding, shards);
     }
 }

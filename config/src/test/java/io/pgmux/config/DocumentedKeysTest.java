@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** Every key the schema knows is described in docs/configuration.md (and the routing keys in docs/routing.md). */
+/**
+ * Every key the schema knows is described in docs/configuration.md (and the routing keys in docs/routing.md,
+ * the sharding keys in docs/sharding.md).
+ */
 class DocumentedKeysTest {
 
     // Surefire runs in the module directory.
@@ -27,7 +30,8 @@ class DocumentedKeysTest {
         String doc = doc("configuration.md");
         for (List<String> keys : List.of(ConfigMapper.ROOT_KEYS, ConfigMapper.ADMIN_KEYS, ConfigMapper.METRICS_KEYS,
                 ConfigMapper.LIMITS_KEYS, ConfigMapper.LOG_KEYS, ConfigMapper.USER_KEYS, ConfigMapper.DATABASE_KEYS,
-                ConfigMapper.REPLICA_KEYS, ConfigMapper.ROUTING_KEYS, ConfigMapper.POOL_KEYS)) {
+                ConfigMapper.REPLICA_KEYS, ConfigMapper.ROUTING_KEYS, ConfigMapper.POOL_KEYS, ConfigMapper.SHARDING_KEYS,
+                ConfigMapper.SHARD_KEYS)) {
             for (String key : keys) {
                 assertTrue(mentions(doc, key), "docs/configuration.md does not describe `" + key + "`");
             }
@@ -41,5 +45,13 @@ class DocumentedKeysTest {
             assertTrue(mentions(doc, key), "docs/routing.md does not mention `" + key + "`");
         }
         assertTrue(doc.contains("\n## Health and lag\n"), "docs/metrics.md links to routing.md#health-and-lag");
+    }
+
+    @Test
+    void shardingGuideNamesEveryShardingKey() throws IOException {
+        String doc = doc("sharding.md");
+        for (String key : ConfigMapper.SHARDING_KEYS) {
+            assertTrue(mentions(doc, key), "docs/sharding.md does not mention `" + key + "`");
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The shipped example, {@code config/pgmux.yaml}, loads and says what its comments promise. */
@@ -61,5 +62,27 @@ class ExampleConfigTest {
             assertTrue(yaml.toString().contains("\n      " + key + ": "), "pgmux.yaml does not show routing." + key);
         }
     }
-}
 
+    @Test
+    void commentedShardedDatabaseLoadsWithEveryShardingKey() throws Exception {
+        // uncomment "  # orders:" and the "  #   ..." lines under it
+        StringBuilder yaml = new StringBuilder();
+        boolean inBlock = false;
+        for (String line : Files.readString(Path.of("pgmux.yaml")).split("\n", -1)) {
+            inBlock = line.equals("  # orders:") || inBlock && line.startsWith("  #   ");
+            yaml.append(inBlock ? "  " + line.substring(4) : line).append('\n');
+        }
+        ProxyConfig c = ConfigLoader.parse(yaml.toString(), "pgmux.yaml", Map.of());
+        assertEquals(List.of("app", "orders"), List.copyOf(c.databases().keySet()));
+        DatabaseConfig orders = c.database("orders").orElseThrow();
+        assertEquals(new ShardingConfig(ShardingConfig.ShardFunction.PG_HASH, ShardingConfig.KeyType.INTEGER,
+                Map.of("orders", "customer_id", "order_lines", "customer_id"), Optional.of("customer_id"),
+                ShardingConfig.NoKey.SCATTER, ShardingConfig.DEFAULT_MAX_SCATTER_ROWS),
+                orders.sharding().orElseThrow());
+        assertEquals(List.of(5441, 5442), orders.shards().stream().map(s -> s.primary().port()).toList());
+        assertEquals(10, orders.pool().size());
+        for (String key : ConfigMapper.SHARDING_KEYS) {
+            assertTrue(yaml.toString().contains("\n      " + key + ": "), "pgmux.yaml does not show sharding." + key);
+        }
+    }
+}

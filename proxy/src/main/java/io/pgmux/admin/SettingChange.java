@@ -113,8 +113,7 @@ final class SettingChange {
                 }
                 p = new PoolConfig(p.mode(), size, p.minIdle(), p.maxLifetime(), p.idleTimeout(), p.connectTimeout(),
                         p.serverResetQuery(), p.maxPreparedStatements(), p.trackExtraParameters());
-                d = new DatabaseConfig(d.name(), p, d.primary(), d.replicas(), d.onSessionState(), d.replicaWeights(),
-                        d.routing());
+                d = d.withPool(p); // keeps replicas, weights, routing and shards
             }
             dbs.put(d.name(), d);
         }

@@ -13,18 +13,24 @@ import java.util.List;
  */
 public sealed interface ScatterPlan {
 
+    /** A plan the merger can carry out. */
+    sealed interface Mergeable extends ScatterPlan {
+        /** The SQL to send to every shard instead of the client's. */
+        String shardSql();
+    }
+
     /**
      * Rows concatenated in shard order, then {@code limit} applied. Without ORDER BY the client
      * asked for no order, and LIMIT takes any rows, so any shard's rows are as good as another's.
      */
-    record Concat(String shardSql, MergeLimit limit) implements ScatterPlan {
+    record Concat(String shardSql, MergeLimit limit) implements Mergeable {
     }
 
     /**
      * Each shard returns its rows sorted by {@code keys}; the merger merges the sorted streams,
      * then applies {@code limit}.
      */
-    record Sorted(String shardSql, List<MergeSortKey> keys, MergeLimit limit) implements ScatterPlan {
+    record Sorted(String shardSql, List<MergeSortKey> keys, MergeLimit limit) implements Mergeable {
         public Sorted {
             keys = List.copyOf(keys);
         }
@@ -34,7 +40,7 @@ public sealed interface ScatterPlan {
      * A select list of plain aggregates only, no GROUP BY: each shard returns one row of partial
      * results, combined column by column.
      */
-    record Aggregate(String shardSql, List<MergeAggregate> functions) implements ScatterPlan {
+    record Aggregate(String shardSql, List<MergeAggregate> functions) implements Mergeable {
         public Aggregate {
             functions = List.copyOf(functions);
         }

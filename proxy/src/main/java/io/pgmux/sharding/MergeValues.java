@@ -68,26 +68,14 @@ final class MergeValues {
         }
     }
 
-    /** Text under the "C" collation: byte order, which for UTF-8 is code point order. */
+    /**
+     * Text under the "C" collation: byte order, which for UTF-8 is code point order. Only compared,
+     * never hashed.
+     */
     record TextValue(byte[] bytes) implements Comparable<TextValue> {
         @Override
         public int compareTo(TextValue o) {
             return Arrays.compareUnsigned(bytes, o.bytes);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof TextValue t && Arrays.equals(bytes, t.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public String toString() {
-            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 }

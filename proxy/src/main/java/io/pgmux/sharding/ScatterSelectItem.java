@@ -50,12 +50,14 @@ record ScatterSelectItem(List<ScatterToken> expression, boolean star, MergeAggre
         return new ScatterSelectItem(item, false, wholeCall(item, aggregate), true);
     }
 
-    /** The first built-in aggregate called in the item, or null. */
+    /**
+     * The first built-in aggregate called in the item, or null; also when quoted ({@code "count"(*)})
+     * or schema-qualified ({@code pg_catalog.count(*)}, which is then not a whole plain call).
+     */
     private static String calledAggregate(List<ScatterToken> item) {
         for (int i = 0; i + 1 < item.size(); i++) {
             ScatterToken t = item.get(i);
-            if (t.kind() == Kind.WORD && AGGREGATES.contains(t.text()) && item.get(i + 1).kind() == Kind.LPAREN
-                    && (i == 0 || item.get(i - 1).kind() != Kind.DOT)) {
+            if (t.isIdentifier() && AGGREGATES.contains(t.text()) && item.get(i + 1).kind() == Kind.LPAREN) {
                 return t.text();
             }
         }
@@ -67,7 +69,7 @@ record ScatterSelectItem(List<ScatterToken> expression, boolean star, MergeAggre
      * throws if the call has DISTINCT or ORDER BY inside; null if the item is an expression over it.
      */
     private static MergeAggregate wholeCall(List<ScatterToken> item, MergeAggregate aggregate) {
-        if (!item.get(0).isWord(aggregate.sqlName())) {
+        if (!item.get(0).isIdentifier() || !item.get(0).text().equals(aggregate.sqlName())) {
             return null;
         }
         int close = closingParen(item, 1);

@@ -86,6 +86,7 @@ class ScatterPlannerTest {
         assertEquals("SELECT count(*), count(x) AS n, sum(y) s, min(z), max(w) FILTER (WHERE w > 0) FROM t WHERE k = 1",
                 a.shardSql());
         plan("SELECT SUM(ALL x) FROM t", ScatterPlan.Aggregate.class);
+        plan("SELECT \"count\"(*) FROM t", ScatterPlan.Aggregate.class);
     }
 
     @Test
@@ -112,6 +113,8 @@ class ScatterPlannerTest {
         refused("SELECT count(*) + 1 FROM t", "expression over aggregates");
         refused("SELECT count(*) notnull FROM t", "expression over aggregates");
         refused("SELECT sum(x)::int FROM t", "expression over aggregates");
+        refused("SELECT pg_catalog.count(*) FROM t", "expression over aggregates");
+        refused("SELECT coalesce(max(x), 0) FROM t", "expression over aggregates");
         refused("SELECT a FROM t WHERE b IN (SELECT b FROM u)", "subqueries");
         refused("SELECT * FROM (SELECT count(*) FROM t) s", "subqueries");
         refused("WITH x AS (SELECT 1) SELECT * FROM x", "WITH");

@@ -110,9 +110,9 @@ public final class ClientSession implements ServerListener, PoolClient {
         this.requests = new RequestForwarder(this, context.config().limits().maxMessageSize());
         this.responses = new ResponseForwarder(this, client);
         this.sql = new SessionSql(this, pool.settings());
-        io.pgmux.routing.Cluster cluster = context.cluster(database);
-        this.routing = cluster == null ? null
-                : new SessionRouting(this, cluster, userConfig, intent, pool.settings().mode() == PoolMode.SESSION);
+        java.util.List<io.pgmux.routing.Cluster> shards = context.clusters(database);
+        this.routing = shards.isEmpty() ? null
+                : new SessionRouting(this, shards, userConfig, intent, pool.settings().mode() == PoolMode.SESSION);
     }
 
     void start() {

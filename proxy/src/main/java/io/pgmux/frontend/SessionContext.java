@@ -27,8 +27,11 @@ public interface SessionContext {
      */
     Pool pool(String database, UserConfig user, Backend backend);
 
-    /** The primary and replicas of {@code database} when it has replicas (read/write splitting), else null. */
-    Cluster cluster(String database);
+    /**
+     * The servers of {@code database}, one cluster (primary and replicas) per shard, when pgmux
+     * chooses among them (replicas: read/write splitting; shards); empty otherwise.
+     */
+    java.util.List<Cluster> clusters(String database);
 
     CancelRegistry cancels();
 

@@ -61,11 +61,16 @@ final class SessionRouting {
     private static final int MAX_RETRY_BYTES = 64 * 1024;
 
     private final ClientSession session;
-    private final Cluster cluster;
+    /** The database's shards (one for a database that is not sharded), each a primary with replicas. */
+    private final Cluster[] shards;
+    /** The shard of the transaction being started or run: {@link #useShard}. */
+    private int shard;
+    private Cluster cluster;
     private final UserConfig user;
     private final Intent intent;
     private final boolean sessionMode;
-    private final Pool[] pools;
+    /** Pools by shard, then by backend index; filled on first use. */
+    private final Pool[][] pools;
     /** The server chosen for the transaction being started or run; null between transactions. */
     private Backend backend;
     /** The leased server's transactions are counted on {@link #leased} (least_outstanding). */
@@ -83,18 +88,36 @@ final class SessionRouting {
     private int sentBytes;
     /** The session's client write count when the read started: a retry needs it unchanged. */
     private long clientMark;
-    private long minLsn;
-    private long minLsnUntilNanos;
+    /** Read-your-writes position by shard (0: none), and until when it applies. */
+    private final long[] minLsn;
+    private final long[] minLsnUntilNanos;
     /** A BEGIN answered locally and not sent yet (the whole Query message), or null. */
     private byte[] deferredBegin;
 
-    SessionRouting(ClientSession session, Cluster cluster, UserConfig user, Intent intent, boolean sessionMode) {
+    SessionRouting(ClientSession session, java.util.List<Cluster> shards, UserConfig user, Intent intent,
+                   boolean sessionMode) {
         this.session = session;
-        this.cluster = cluster;
+        this.shards = shards.toArray(new Cluster[0]);
+        this.cluster = this.shards[0];
         this.user = user;
         this.intent = intent;
         this.sessionMode = sessionMode;
-        this.pools = new Pool[cluster.backends().size()];
+        this.pools = new Pool[this.shards.length][];
+        for (int i = 0; i < this.shards.length; i++) {
+            pools[i] = new Pool[this.shards[i].backends().size()];
+        }
+        this.minLsn = new long[this.shards.length];
+        this.minLsnUntilNanos = new long[this.shards.length];
+    }
+
+    /** The next transaction goes to shard {@code i} (always 0 for a database that is not sharded). */
+    void useShard(int i) {
+        shard = i;
+        cluster = shards[i];
+    }
+
+    int shard() {
+        return shard;
     }
 
     // ---------------------------------------------------------------- choosing the server
@@ -172,11 +195,11 @@ final class SessionRouting {
 
     private Backend forRead() {
         long need = 0;
-        if (minLsn != 0) {
-            if (System.nanoTime() - minLsnUntilNanos < 0) {
-                need = minLsn;
+        if (minLsn[shard] != 0) {
+            if (System.nanoTime() - minLsnUntilNanos[shard] < 0) {
+                need = minLsn[shard];
             } else {
-                minLsn = 0; // ryw_timeout passed: any replica will do again
+                minLsn[shard] = 0; // ryw_timeout passed: any replica will do again
             }
         }
         Backend b = cluster.forRead(need);
@@ -274,10 +297,10 @@ final class SessionRouting {
     }
 
     Pool poolOf(Backend b) {
-        Pool p = pools[b.index()];
+        Pool p = pools[shard][b.index()];
         if (p == null) {
             p = session.context().pool(session.database(), user, b);
-            pools[b.index()] = p;
+            pools[shard][b.index()] = p;
         }
         return p;
     }
@@ -429,20 +452,20 @@ final class SessionRouting {
         }
         long lsn = Lsn.parse(buf.toString(offset + 11, size, StandardCharsets.US_ASCII));
         if (lsn != 0) {
-            minLsn = lsn;
-            minLsnUntilNanos = System.nanoTime() + cluster.routing().rywTimeout().toNanos();
+            minLsn[shard] = lsn;
+            minLsnUntilNanos[shard] = System.nanoTime() + cluster.routing().rywTimeout().toNanos();
         }
     }
 
     /** The position query failed (a primary that is no longer one): reads go to the primary for a while. */
     void onLsnError() {
-        minLsn = -1L; // reached by no replica: forRead answers the primary until ryw_timeout
-        minLsnUntilNanos = System.nanoTime() + cluster.routing().rywTimeout().toNanos();
+        minLsn[shard] = -1L; // reached by no replica: forRead answers the primary until ryw_timeout
+        minLsnUntilNanos[shard] = System.nanoTime() + cluster.routing().rywTimeout().toNanos();
     }
 
     /** The client's read-your-writes position (0: none), for the admin console. */
     long minLsn() {
-        return minLsn;
+        return minLsn[shard];
     }
 
     // ---------------------------------------------------------------- BEGIN held back

@@ -44,16 +44,16 @@ public final class BackendHealth {
     private final Duration timeout;
     private final Map<String, BackendStatus> last = new ConcurrentHashMap<>();
     private final Map<String, Future<BackendStatus>> inFlight = new ConcurrentHashMap<>();
-    private final Function<String, Cluster> clusters;
+    private final Function<String, List<Cluster>> clusters;
 
     /**
      * @param loops   where probe connections run (any worker loop)
      * @param ttl     how long a probe result is reused
      * @param timeout connect, login and query limit of one probe
-     * @param clusters the monitored cluster of a database with replicas, else null
+     * @param clusters the monitored clusters of a database (one per shard), empty when it has no replicas or shards
      */
     public BackendHealth(ServerConnector connector, Supplier<EventLoop> loops, Supplier<ProxyConfig> config,
-                         Duration ttl, Duration timeout, Function<String, Cluster> clusters) {
+                         Duration ttl, Duration timeout, Function<String, List<Cluster>> clusters) {
         this.clusters = clusters;
         this.connector = connector;
         this.loops = loops;
@@ -98,10 +98,11 @@ public final class BackendHealth {
 
     /** What the cluster monitor last saw of {@code b}, or null when it does not watch it. */
     private BackendStatus monitored(Backend b) {
-        Cluster cluster = clusters.apply(b.status().database());
-        if (cluster == null || b.index() >= cluster.backends().size()) {
+        List<Cluster> shards = clusters.apply(b.status().database());
+        if (b.shard() >= shards.size() || b.index() >= shards.get(b.shard()).backends().size()) {
             return null;
         }
+        Cluster cluster = shards.get(b.shard());
         io.pgmux.routing.Backend m = cluster.backends().get(b.index());
         if (!m.url().equals(b.url()) || m.checkedAtMillis() == 0) {
             return null;
@@ -196,24 +197,29 @@ public final class BackendHealth {
     }
 
     /** A configured backend: {@code index} is its place in its database (0 primary, then replicas). */
-    private record Backend(BackendStatus status, ServerTarget target, BackendUrl url, int index) {
+    private record Backend(BackendStatus status, ServerTarget target, BackendUrl url, int shard, int index) {
     }
 
+    /** Every server of every database: each shard's primary, then its replicas. */
     private static List<Backend> backends(ProxyConfig config) {
         List<Backend> out = new ArrayList<>();
         for (DatabaseConfig db : config.databases().values()) {
-            out.add(backend(db.name(), BackendStatus.Role.PRIMARY, db.primary(), 0, config.users()));
-            for (int i = 0; i < db.replicas().size(); i++) {
-                out.add(backend(db.name(), BackendStatus.Role.REPLICA, db.replicas().get(i), i + 1, config.users()));
+            for (int s = 0; s < db.shards().size(); s++) {
+                io.pgmux.config.ShardConfig shard = db.shards().get(s);
+                out.add(backend(db.name(), BackendStatus.Role.PRIMARY, shard.primary(), s, 0, config.users()));
+                for (int i = 0; i < shard.replicas().size(); i++) {
+                    out.add(backend(db.name(), BackendStatus.Role.REPLICA, shard.replicas().get(i), s, i + 1,
+                            config.users()));
+                }
             }
         }
         return out;
     }
 
-    private static Backend backend(String database, BackendStatus.Role role, BackendUrl url, int index,
+    private static Backend backend(String database, BackendStatus.Role role, BackendUrl url, int shard, int index,
                                    List<UserConfig> users) {
         String address = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]:" + url.port() : url.host() + ":" + url.port();
-        return new Backend(BackendStatus.unknown(database, role, address), probeTarget(url, users), url, index);
+        return new Backend(BackendStatus.unknown(database, role, address), probeTarget(url, users), url, shard, index);
     }
 
     /**

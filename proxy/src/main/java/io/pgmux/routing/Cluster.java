@@ -3,6 +3,7 @@ package io.pgmux.routing;
 import io.pgmux.config.BackendUrl;
 import io.pgmux.config.DatabaseConfig;
 import io.pgmux.config.RoutingConfig;
+import io.pgmux.config.ShardConfig;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,19 +16,33 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Cluster {
     private final String database;
+    private final int shard;
     private final Backend primary;
     private final List<Backend> replicas;
     private final AtomicLong turns = new AtomicLong();
     private volatile RoutingConfig routing;
     private volatile ReadOnlyClassifier classifier;
 
+    /** The servers of a database that is not sharded (or of its shard 0). */
     public Cluster(DatabaseConfig db) {
+        this(db, 0);
+    }
+
+    /**
+     * The servers of shard {@code shard} of {@code db}. Their names key their pools and name them in
+     * the admin console: {@code primary} and {@code replica1}... for a database that is not
+     * sharded, {@code shard0} and {@code shard0-replica1}... for a sharded one.
+     */
+    public Cluster(DatabaseConfig db, int shard) {
         this.database = db.name();
-        this.primary = new Backend("primary", 0, Backend.Role.PRIMARY, db.primary(), 1);
+        this.shard = shard;
+        ShardConfig s = db.shards().get(shard);
+        this.primary = new Backend(primaryName(db, shard), 0, Backend.Role.PRIMARY, s.primary(), 1);
         List<Backend> r = new ArrayList<>();
-        for (int i = 0; i < db.replicas().size(); i++) {
-            BackendUrl url = db.replicas().get(i);
-            r.add(new Backend("replica" + (i + 1), i + 1, Backend.Role.REPLICA, url, db.replicaWeights().get(i)));
+        for (int i = 0; i < s.replicas().size(); i++) {
+            BackendUrl url = s.replicas().get(i);
+            String name = db.isSharded() ? primaryName(db, shard) + "-replica" + (i + 1) : "replica" + (i + 1);
+            r.add(new Backend(name, i + 1, Backend.Role.REPLICA, url, s.replicaWeights().get(i)));
         }
         this.replicas = List.copyOf(r);
         this.routing = db.routing();
@@ -130,18 +145,32 @@ public final class Cluster {
         this.routing = newRouting;
     }
 
-    /** True when {@code db} names the same servers, so this cluster (and its pools) can stay. */
+    /** The name of shard {@code shard}'s primary: its pool's backend name. */
+    public static String primaryName(DatabaseConfig db, int shard) {
+        return db.isSharded() ? "shard" + shard : "primary";
+    }
+
+    /** True when {@code db}'s shard of this cluster names the same servers, so this cluster (and its pools) can stay. */
     public boolean sameServers(DatabaseConfig db) {
-        if (!db.primary().equals(primary.url()) || db.replicas().size() != replicas.size()) {
+        if (shard >= db.shards().size() || !primary.name().equals(primaryName(db, shard))) {
+            return false;
+        }
+        ShardConfig s = db.shards().get(shard);
+        if (!s.primary().equals(primary.url()) || s.replicas().size() != replicas.size()) {
             return false;
         }
         for (int i = 0; i < replicas.size(); i++) {
-            if (!db.replicas().get(i).equals(replicas.get(i).url())
-                    || db.replicaWeights().get(i) != replicas.get(i).weight()) {
+            if (!s.replicas().get(i).equals(replicas.get(i).url())
+                    || s.replicaWeights().get(i) != replicas.get(i).weight()) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The shard these servers hold (0 for a database that is not sharded). */
+    public int shard() {
+        return shard;
     }
 
     public String database() {

@@ -5,25 +5,35 @@ import io.pgmux.backend.ServerConnector;
 import io.pgmux.config.BackendUrl;
 import io.pgmux.config.DatabaseConfig;
 import io.pgmux.config.ProxyConfig;
+import io.pgmux.config.ShardConfig;
 import io.pgmux.health.BackendHealth;
 import io.pgmux.pool.PoolKey;
 import io.pgmux.routing.Cluster;
 import io.pgmux.routing.ClusterMonitor;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
- * The {@link Cluster} of every database that has replicas, each with its {@link ClusterMonitor}.
- * A RELOAD that keeps a database's servers only changes its routing rules; one that changes them
- * replaces the cluster (clients connected before keep routing over the old one's servers).
+ * The {@link Cluster}s of every database that has replicas or shards (one per shard), each with its
+ * {@link ClusterMonitor}. A RELOAD that keeps a database's servers only changes its routing rules;
+ * one that changes them replaces the clusters (clients connected before keep routing over the old
+ * ones' servers).
  */
 final class Clusters {
     private static final Logger LOG = Logger.getLogger(Clusters.class.getName());
 
-    private record Entry(Cluster cluster, ClusterMonitor monitor) {
+    private record Entry(List<Cluster> shards, List<ClusterMonitor> monitors) {
+        boolean sameServers(DatabaseConfig db) {
+            if (db.shards().size() != shards.size()) {
+                return false;
+            }
+            return shards.stream().allMatch(c -> c.sameServers(db));
+        }
     }
 
     private final Map<String, Entry> byDatabase = new ConcurrentHashMap<>();
@@ -36,30 +46,42 @@ final class Clusters {
         apply(config);
     }
 
+    /** Whether pgmux chooses among several servers for {@code db}: replicas, or shards. */
+    private static boolean routed(DatabaseConfig db) {
+        return db.isSharded() || !db.replicas().isEmpty();
+    }
+
     /** Brings the clusters in line with {@code config} (start, RELOAD). */
     synchronized void apply(ProxyConfig config) {
         for (String name : byDatabase.keySet()) {
             DatabaseConfig db = config.databases().get(name);
-            if (db == null || db.replicas().isEmpty()) {
+            if (db == null || !routed(db)) {
                 remove(name);
             }
         }
         for (DatabaseConfig db : config.databases().values()) {
-            if (db.replicas().isEmpty()) {
+            if (!routed(db)) {
                 continue;
             }
             Entry e = byDatabase.get(db.name());
-            if (e != null && e.cluster().sameServers(db)) {
-                e.cluster().updateRouting(db.routing());
+            if (e != null && e.sameServers(db)) {
+                e.shards().forEach(c -> c.updateRouting(db.routing()));
                 continue;
             }
             remove(db.name());
-            Cluster cluster = new Cluster(db);
-            ClusterMonitor monitor = new ClusterMonitor(cluster, connector, loops.next(),
-                    b -> BackendHealth.probeTarget(b.url(), config.users()));
-            byDatabase.put(db.name(), new Entry(cluster, monitor));
-            monitor.start();
-            LOG.info(() -> "database " + db.name() + ": read/write splitting over " + cluster.replicas().size()
+            List<Cluster> shards = new ArrayList<>();
+            List<ClusterMonitor> monitors = new ArrayList<>();
+            for (int i = 0; i < db.shards().size(); i++) {
+                Cluster cluster = new Cluster(db, i);
+                shards.add(cluster);
+                monitors.add(new ClusterMonitor(cluster, connector, loops.next(),
+                        b -> BackendHealth.probeTarget(b.url(), config.users())));
+            }
+            byDatabase.put(db.name(), new Entry(List.copyOf(shards), List.copyOf(monitors)));
+            monitors.forEach(ClusterMonitor::start);
+            LOG.info(() -> "database " + db.name() + ": "
+                    + (db.isSharded() ? db.shards().size() + " shards, " : "")
+                    + "read/write splitting over " + db.shards().stream().mapToInt(s -> s.replicas().size()).sum()
                     + " replica(s), " + db.routing().balance().name().toLowerCase(java.util.Locale.ROOT)
                     + ", consistency " + db.routing().consistency().name().toLowerCase(java.util.Locale.ROOT));
         }
@@ -68,32 +90,57 @@ final class Clusters {
     private void remove(String database) {
         Entry e = byDatabase.remove(database);
         if (e != null) {
-            e.monitor().stop();
+            e.monitors().forEach(ClusterMonitor::stop);
         }
     }
 
-    Cluster cluster(String database) {
+    /** One cluster per shard of {@code database}; empty when it has neither replicas nor shards. */
+    List<Cluster> shards(String database) {
         Entry e = byDatabase.get(database);
-        return e == null ? null : e.cluster();
+        return e == null ? List.of() : e.shards();
     }
 
     Collection<Cluster> all() {
-        return byDatabase.values().stream().map(Entry::cluster).toList();
+        return byDatabase.values().stream().flatMap(e -> e.shards().stream()).toList();
     }
 
     synchronized void stop() {
         byDatabase.keySet().forEach(this::remove);
     }
 
-    /** The URL of the server a pool's key names ({@code primary}, {@code replica2}...), or null when gone. */
+    /**
+     * The URL of the server a pool's key names ({@code primary}, {@code replica2}, {@code shard1},
+     * {@code shard1-replica2}), or null when gone.
+     */
     static BackendUrl urlOf(DatabaseConfig db, String backend) {
         if (PoolKey.PRIMARY.equals(backend)) {
-            return db.primary();
+            return db.isSharded() ? null : db.primary();
         }
         if (backend.startsWith("replica")) {
-            int n = Integer.parseInt(backend.substring("replica".length()));
-            return n >= 1 && n <= db.replicas().size() ? db.replicas().get(n - 1) : null;
+            return db.isSharded() ? null : replica(db.shards().get(0), backend.substring("replica".length()));
         }
-        return null;
+        if (!db.isSharded() || !backend.startsWith("shard")) {
+            return null;
+        }
+        int dash = backend.indexOf("-replica");
+        int shard = parse(backend.substring("shard".length(), dash < 0 ? backend.length() : dash));
+        if (shard < 0 || shard >= db.shards().size()) {
+            return null;
+        }
+        ShardConfig s = db.shards().get(shard);
+        return dash < 0 ? s.primary() : replica(s, backend.substring(dash + "-replica".length()));
+    }
+
+    private static BackendUrl replica(ShardConfig s, String number) {
+        int n = parse(number);
+        return n >= 1 && n <= s.replicas().size() ? s.replicas().get(n - 1) : null;
+    }
+
+    private static int parse(String digits) {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

@@ -106,7 +106,7 @@ public final class ProxyServer implements SessionContext {
                 .option(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024)));
         clusters.start(config, connector, workers);
-        health = new BackendHealth(connector, workers::next, this::config, HEALTH_TTL, HEALTH_TIMEOUT, clusters::cluster);
+        health = new BackendHealth(connector, workers::next, this::config, HEALTH_TTL, HEALTH_TIMEOUT, clusters::shards);
         control = new ServerControl(this, configPath);
         if (config.metrics().enabled()) {
             metrics = new ProxyMetrics(clients, health, workers);
@@ -166,7 +166,8 @@ public final class ProxyServer implements SessionContext {
     public Pool pool(String database, UserConfig user) {
         DatabaseConfig db = database(database);
         ServerTarget target = target(db.primary(), user, config.users());
-        return pool(db, new PoolKey(database, target.user()), target);
+        // a sharded database's home pool is its shard 0 primary's, under the name routing uses for it
+        return pool(db, new PoolKey(database, target.user(), Cluster.primaryName(db, 0)), target);
     }
 
     @Override
@@ -177,8 +178,8 @@ public final class ProxyServer implements SessionContext {
     }
 
     @Override
-    public Cluster cluster(String database) {
-        return clusters.cluster(database);
+    public java.util.List<Cluster> clusters(String database) {
+        return clusters.shards(database);
     }
 
     private DatabaseConfig database(String database) {

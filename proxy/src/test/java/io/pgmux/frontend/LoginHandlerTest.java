@@ -91,8 +91,8 @@ class LoginHandlerTest {
         }
 
         @Override
-        public io.pgmux.routing.Cluster cluster(String database) {
-            return null;
+        public java.util.List<io.pgmux.routing.Cluster> clusters(String database) {
+            return java.util.List.of();
         }
 
         @Override

@@ -238,25 +238,34 @@ public final class SqlLexer {
 
     /** The content of the current STRING or QUOTED_IDENT token, quotes and escapes removed. */
     private String unquote() {
-        char first = sql.charAt(tokenStart);
+        return content(sql, tokenStart, pos);
+    }
+
+    /**
+     * The content of the STRING or QUOTED_IDENT token {@code sql[start, end)} (as {@link #start()}
+     * and {@link #end()} gave them), quotes and escapes removed: for readers that {@link #step()}
+     * and build text only for the few tokens they keep.
+     */
+    public static String content(String sql, int start, int end) {
+        char first = sql.charAt(start);
         if (first == '$') {
-            int tagEnd = sql.indexOf('$', tokenStart + 1) + 1;
-            int tagLength = tagEnd - tokenStart;
-            boolean closed = pos - tagEnd >= tagLength && sql.startsWith(sql.substring(tokenStart, tagEnd), pos - tagLength);
-            return sql.substring(tagEnd, closed ? pos - tagLength : pos);
+            int tagEnd = sql.indexOf('$', start + 1) + 1;
+            int tagLength = tagEnd - start;
+            boolean closed = end - tagEnd >= tagLength && sql.startsWith(sql.substring(start, tagEnd), end - tagLength);
+            return sql.substring(tagEnd, closed ? end - tagLength : end);
         }
         boolean backslashEscapes = first == 'E' || first == 'e';
-        int from = tokenStart + (backslashEscapes ? 2 : 1);
+        int from = start + (backslashEscapes ? 2 : 1);
         char q = sql.charAt(from - 1);
-        StringBuilder sb = new StringBuilder(pos - from);
+        StringBuilder sb = new StringBuilder(end - from);
         int i = from;
-        while (i < pos) {
+        while (i < end) {
             char c = sql.charAt(i);
-            if (backslashEscapes && c == '\\' && i + 1 < pos) {
+            if (backslashEscapes && c == '\\' && i + 1 < end) {
                 sb.append(sql.charAt(i + 1));
                 i += 2;
             } else if (c == q) {
-                if (i + 1 < pos && sql.charAt(i + 1) == q) {
+                if (i + 1 < end && sql.charAt(i + 1) == q) {
                     sb.append(q);
                     i += 2;
                 } else {

@@ -226,7 +226,15 @@ final class StatementReader {
      */
     private KeyRef value(int i, int to) {
         KeyRef v;
-        if (t.isWord(i, "cast") && t.is(i + 1, Kind.LPAREN)) {
+        if (t.is(i, Kind.LPAREN)) {
+            // a value in parentheses: pgjdbc in simple mode inlines parameters as ('42'::int8)
+            int close = t.closing(i);
+            v = close > to ? null : value(i + 1, close);
+            if (v == null || valueEnd != close) {
+                return null;
+            }
+            i = close + 1;
+        } else if (t.isWord(i, "cast") && t.is(i + 1, Kind.LPAREN)) {
             int close = t.closing(i + 1);
             v = value(i + 2, close);
             if (v == null || !t.isWord(valueEnd, "as")) {

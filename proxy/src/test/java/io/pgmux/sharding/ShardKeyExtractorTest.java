@@ -49,6 +49,10 @@ class ShardKeyExtractorTest {
         assertEquals("42", read("SELECT * FROM orders WHERE customer_id = int8 '42'"));
         assertEquals("$1", read("SELECT * FROM orders WHERE customer_id = $1::character varying(20) AND x = 1"));
         assertEquals("none", read("SELECT * FROM orders WHERE customer_id::text = '42'"));
+        // pgjdbc in simple mode inlines a PreparedStatement's parameters like this
+        assertEquals("42", read("SELECT * FROM orders WHERE customer_id = ('42'::int8)"));
+        assertEquals("42", read("INSERT INTO orders (id, customer_id) VALUES (('7'::int8), ('42'::int8))"));
+        assertEquals("none", read("SELECT * FROM orders WHERE customer_id = (42 + 1)"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.pgmux.it.support.RawPg;
 import io.pgmux.it.support.TestPostgres;
+import io.pgmux.it.support.WireMessages;
 import io.pgmux.sharding.ScatterMerger;
 import io.pgmux.sharding.ScatterPlan;
 import io.pgmux.sharding.ScatterPlanner;
@@ -95,6 +96,48 @@ class ScatterMergeIT {
         assertEquals(describe(expected), describe(merged), sql);
     }
 
+    /**
+     * As {@link #mergedEqualsSingleDatabase} over the extended protocol with every result column in
+     * binary (as pgjdbc asks once a statement is server-prepared): the merged DataRows must be the
+     * single database's, byte for byte.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT id, amount, name FROM items ORDER BY amount DESC NULLS LAST, id LIMIT 50 OFFSET 10",
+            "SELECT id, ts, tstz, d FROM items ORDER BY tstz DESC, id FETCH FIRST 100 ROWS ONLY",
+            "SELECT id, d FROM items ORDER BY d NULLS FIRST, id OFFSET 2950",
+            "SELECT price, id FROM items ORDER BY 1, 2 DESC LIMIT 200",
+            "SELECT big AS b, grp, id FROM items ORDER BY b, grp DESC, id LIMIT 30",
+            "SELECT flag, u, id FROM items ORDER BY flag DESC, u LIMIT 40",
+            "SELECT code, name, id FROM items ORDER BY code DESC, name, id LIMIT 40",
+            "SELECT ts, id FROM items WHERE grp = 2 ORDER BY ts, id",
+            "SELECT id::oid AS o, (grp * 0.5)::float4 AS r FROM items ORDER BY r DESC, o LIMIT 25",
+            "SELECT count(*), count(amount), sum(grp), sum(id), sum(big), sum(amount), sum(price),"
+                    + " sum((grp * 0.5)::float4), min(amount), max(amount), min(name), max(name), min(ts),"
+                    + " max(tstz), min(d), max(d), min(big), max(price), max(id::oid) FROM items",
+            "SELECT count(*), sum(amount) AS total, min(name), max(tstz) FROM items WHERE id < 0",
+            "SELECT count(*) FILTER (WHERE flag), sum(big) FROM items WHERE grp = 4",
+    })
+    void binaryResultsEqualSingleDatabaseByteForByte(String sql) throws IOException {
+        ScatterPlan plan = ScatterPlanner.plan(sql);
+        int[] allBinary = {1};
+        List<RawPg.Message> expected = withoutReady(extendedQuery("scatter_all", sql, allBinary));
+        assertEquals("12T", WireMessages.types(expected).substring(0, 3), () -> describe(expected).toString());
+        assertTrue(describe(expected).get(2).endsWith(":1 "), "binary columns: " + describe(expected).get(2));
+        assertEquals(describe(expected), describe(mergedAnswer(plan, allBinary)), sql);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT id, amount, tstz, name FROM items ORDER BY amount, tstz DESC, id LIMIT 60",
+            "SELECT sum(big), min(tstz), max(amount), count(*) FROM items",
+    })
+    void mixedResultFormatsMerge(String sql) throws IOException {
+        int[] formats = {1, 0, 1, 0};
+        List<RawPg.Message> expected = withoutReady(extendedQuery("scatter_all", sql, formats));
+        assertEquals(describe(expected), describe(mergedAnswer(ScatterPlanner.plan(sql), formats)), sql);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"SELECT id, name FROM items WHERE grp = 3", "SELECT * FROM items LIMIT 5000"})
     void concatenationHoldsTheSameRows(String sql) throws IOException {
@@ -119,10 +162,19 @@ class ScatterMergeIT {
     }
 
     private static List<RawPg.Message> mergedAnswer(ScatterPlan plan) throws IOException {
+        return mergedAnswer(plan, null);
+    }
+
+    /** The merged answer of the shards, over the simple protocol, or the extended one with {@code resultFormats}. */
+    private static List<RawPg.Message> mergedAnswer(ScatterPlan plan, int[] resultFormats) throws IOException {
         String shardSql = assertInstanceOf(ScatterPlan.Mergeable.class, plan, plan::toString).shardSql();
         List<ScatterResult> results = new ArrayList<>();
-        results.add(new ScatterResult("s1", buffers(withoutReady(query("scatter_s1", shardSql)))));
-        results.add(new ScatterResult("s2", buffers(withoutReady(query("scatter_s2", shardSql)))));
+        for (String shard : List.of("s1", "s2")) {
+            String db = "scatter_" + shard;
+            List<RawPg.Message> answer = resultFormats == null ? query(db, shardSql)
+                    : extendedQuery(db, shardSql, resultFormats);
+            results.add(new ScatterResult(shard, buffers(withoutReady(answer))));
+        }
         List<ByteBuf> out = MERGER.merge(plan, results);
         List<RawPg.Message> messages = new ArrayList<>();
         for (ByteBuf b : out) {
@@ -138,6 +190,16 @@ class ScatterMergeIT {
         try (RawPg c = RawPg.connect(pg.port())) {
             c.login("postgres", db, "postgres");
             return c.simpleQuery(sql);
+        }
+    }
+
+    /** Parse, Bind with {@code resultFormats}, Describe, Execute, Sync of {@code sql}. */
+    private static List<RawPg.Message> extendedQuery(String db, String sql, int[] resultFormats) throws IOException {
+        try (RawPg c = RawPg.connect(pg.port())) {
+            c.login("postgres", db, "postgres");
+            c.send(WireMessages.concat(WireMessages.parse("", sql), WireMessages.bind("", "", resultFormats),
+                    WireMessages.describe('P', ""), WireMessages.execute("", 0), WireMessages.sync()));
+            return c.readUntilReady();
         }
     }
 

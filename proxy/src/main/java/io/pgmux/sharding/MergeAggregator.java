@@ -16,6 +16,10 @@ import java.util.List;
  * overflow as PostgreSQL does, numeric adds exactly keeping the scale, float4/float8 add in their
  * precision. Float addition is not associative: a float sum may differ in its last digits from the
  * single-database sum, as two runs of a parallel query on one database may.
+ *
+ * <p>Text and binary results combine alike; the combined value is written in the column's format
+ * (binary: count and int8 sums as 8 bytes, numeric as numeric_send lays it out, floats as their
+ * IEEE bits; min and max as the winning shard's bytes).
  */
 final class MergeAggregator {
     private MergeAggregator() {
@@ -43,39 +47,51 @@ final class MergeAggregator {
                                   boolean textOrderIsCodePoint) {
         String use = function.sqlName() + "()";
         if (function == MergeAggregate.MIN || function == MergeAggregate.MAX) {
-            MergeType type = MergeRowOrder.comparableType(field, textOrderIsCodePoint, use);
-            return extreme(type, partials, function == MergeAggregate.MAX);
+            MergeColumn column = MergeRowOrder.comparableType(field, textOrderIsCodePoint, use);
+            return extreme(column, partials, function == MergeAggregate.MAX);
         }
-        if (field.format() != 0) {
-            throw new MergeException("cannot merge " + use + " in binary format across shards");
+        if (field.format() != 0 && field.format() != 1) {
+            throw new MergeException("cannot merge " + use + " in format code " + field.format() + " across shards");
         }
-        List<String> texts = partials.stream()
-                .filter(p -> p != null)
-                .map(p -> new String(p, StandardCharsets.US_ASCII))
-                .toList();
-        if (function == MergeAggregate.COUNT && (texts.size() != partials.size() || field.typeOid() != MergeType.INT8_OID)) {
+        boolean binary = field.format() == 1;
+        List<byte[]> present = partials.stream().filter(p -> p != null).toList();
+        if (function == MergeAggregate.COUNT && (present.size() != partials.size() || field.typeOid() != MergeType.INT8_OID)) {
             throw new MergeException("unexpected count() result from a shard");
         }
-        if (texts.isEmpty()) {
+        if (present.isEmpty()) {
             return null;
         }
-        String sum = switch (field.typeOid()) {
-            case MergeType.INT8_OID -> Long.toString(sumLongs(texts));
-            case MergeType.NUMERIC_OID -> texts.stream().map(NumericValue::parse)
-                    .reduce(NumericValue::plus).orElseThrow().text();
-            case MergeType.FLOAT8_OID -> MergeFloats.format(sumDoubles(texts), false);
-            case MergeType.FLOAT4_OID -> MergeFloats.format(sumFloats(texts), true);
+        return switch (field.typeOid()) {
+            case MergeType.INT8_OID -> binary ? MergeBinary.int8(sumLongs(present, true))
+                    : ascii(Long.toString(sumLongs(present, false)));
+            case MergeType.NUMERIC_OID -> {
+                NumericValue sum = present.stream()
+                        .map(p -> binary ? MergeBinary.numeric(p) : NumericValue.parse(text(p)))
+                        .reduce(NumericValue::plus).orElseThrow();
+                yield binary ? MergeBinary.numeric(sum) : ascii(sum.text());
+            }
+            case MergeType.FLOAT8_OID -> binary ? MergeBinary.float8(sumDoubles(present, true))
+                    : ascii(MergeFloats.format(sumDoubles(present, false), false));
+            case MergeType.FLOAT4_OID -> binary ? MergeBinary.float4(sumFloats(present, true))
+                    : ascii(MergeFloats.format(sumFloats(present, false), true));
             default -> throw new MergeException("cannot merge " + use + " of type OID " + field.typeOid()
                     + " across shards");
         };
-        return sum.getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static long sumLongs(List<String> texts) {
+    private static String text(byte[] value) {
+        return new String(value, StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static long sumLongs(List<byte[]> values, boolean binary) {
         long sum = 0;
-        for (String t : texts) {
+        for (byte[] v : values) {
             try {
-                sum = Math.addExact(sum, Long.parseLong(t));
+                sum = Math.addExact(sum, binary ? MergeBinary.int8(v) : parseLong(v));
             } catch (ArithmeticException e) {
                 throw new MergeException("bigint out of range");
             }
@@ -83,33 +99,44 @@ final class MergeAggregator {
         return sum;
     }
 
-    // plain left-to-right addition as float8pl does (DoubleStream.sum would compensate)
-    private static double sumDoubles(List<String> texts) {
+    private static long parseLong(byte[] text) {
+        try {
+            return Long.parseLong(text(text));
+        } catch (NumberFormatException e) {
+            throw new MergeException("cannot read bigint value '" + text(text) + "'");
+        }
+    }
+
+    // plain left-to-right addition as float8pl does (DoubleStream.sum would compensate), starting
+    // from the first partial as the aggregate starts from its first input (0 + -0 would be 0)
+    private static double sumDoubles(List<byte[]> values, boolean binary) {
         double sum = 0;
-        for (String t : texts) {
-            sum += Double.parseDouble(t);
+        for (int i = 0; i < values.size(); i++) {
+            double v = binary ? MergeBinary.float8(values.get(i)) : Double.parseDouble(text(values.get(i)));
+            sum = i == 0 ? v : sum + v;
         }
         return sum;
     }
 
     // float4 sums add in single precision, as float4pl does
-    private static float sumFloats(List<String> texts) {
+    private static float sumFloats(List<byte[]> values, boolean binary) {
         float sum = 0;
-        for (String t : texts) {
-            sum += Float.parseFloat(t);
+        for (int i = 0; i < values.size(); i++) {
+            float v = binary ? MergeBinary.float4(values.get(i)) : Float.parseFloat(text(values.get(i)));
+            sum = i == 0 ? v : sum + v;
         }
         return sum;
     }
 
     /** The least (or greatest) non-NULL partial, as the shard wrote it; null if all are NULL. */
-    private static byte[] extreme(MergeType type, List<byte[]> partials, boolean greatest) {
+    private static byte[] extreme(MergeColumn column, List<byte[]> partials, boolean greatest) {
         byte[] best = null;
         Comparable<?> bestValue = null;
         for (byte[] p : partials) {
             if (p == null) {
                 continue;
             }
-            Comparable<?> value = type.decode(p);
+            Comparable<?> value = column.decode(p);
             if (best == null || MergeRowOrder.compareValues(value, bestValue, greatest, false) < 0) {
                 best = p;
                 bestValue = value;

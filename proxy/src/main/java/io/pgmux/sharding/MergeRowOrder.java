@@ -10,13 +10,13 @@ import java.util.List;
  */
 final class MergeRowOrder {
     private final int[] columns;
-    private final MergeType[] types;
+    private final MergeColumn[] types;
     private final boolean[] descending;
     private final boolean[] nullsFirst;
 
     private MergeRowOrder(int size) {
         columns = new int[size];
-        types = new MergeType[size];
+        types = new MergeColumn[size];
         descending = new boolean[size];
         nullsFirst = new boolean[size];
     }
@@ -43,13 +43,14 @@ final class MergeRowOrder {
     /**
      * The type of a column the merger must compare for {@code use} (ORDER BY, min(), max()).
      *
-     * @throws MergeException for binary format, a type it cannot compare, or text whose order is
-     *                        not known to be byte order
+     * @throws MergeException for a format other than text or binary, a type it cannot compare, or
+     *                        text whose order is not known to be byte order
      */
-    static MergeType comparableType(RowShape.Field field, boolean textOrderIsCodePoint, String use) {
+    static MergeColumn comparableType(RowShape.Field field, boolean textOrderIsCodePoint, String use) {
         String column = "column \"" + field.name() + "\"";
-        if (field.format() != 0) {
-            throw new MergeException("cannot merge " + use + " on binary-format " + column + " across shards");
+        if (field.format() != 0 && field.format() != 1) {
+            throw new MergeException("cannot merge " + use + " on " + column + " of format code " + field.format()
+                    + " across shards");
         }
         MergeType type = MergeType.forOid(field.typeOid());
         if (type == null) {
@@ -60,7 +61,7 @@ final class MergeRowOrder {
             throw new MergeException("cannot merge " + use + " on text " + column
                     + " across shards: the shards' collation order is not known to pgmux (only \"C\" is)");
         }
-        return type;
+        return new MergeColumn(type, field.typeOid(), field.format() == 1);
     }
 
     /** The decoded sort columns of {@code row}; NULLs are null. */

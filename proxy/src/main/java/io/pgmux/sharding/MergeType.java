@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * The column types the merger can compare, by type OID, with how their text form is decoded into
- * a value that orders as PostgreSQL orders it.
+ * a value that orders as PostgreSQL orders it ({@link MergeBinary} decodes their binary form).
  */
 enum MergeType {
     INTEGER,

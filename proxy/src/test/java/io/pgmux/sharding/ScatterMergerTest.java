@@ -14,6 +14,7 @@ import static io.pgmux.sharding.MergeMessages.complete;
 import static io.pgmux.sharding.MergeMessages.empty;
 import static io.pgmux.sharding.MergeMessages.error;
 import static io.pgmux.sharding.MergeMessages.errorText;
+import static io.pgmux.sharding.MergeMessages.onlyError;
 import static io.pgmux.sharding.MergeMessages.row;
 import static io.pgmux.sharding.MergeMessages.rowDescription;
 import static io.pgmux.sharding.MergeMessages.shard;
@@ -32,30 +33,15 @@ class ScatterMergerTest {
     private static final int TIMESTAMPTZ = 1184;
 
     private final ScatterMerger merger = new ScatterMerger(UnpooledByteBufAllocator.DEFAULT, true);
-    private final List<ByteBuf> inputs = new ArrayList<>();
-    private final List<ByteBuf> outputs = new ArrayList<>();
+    private final MergeRuns runs = new MergeRuns();
 
     @AfterEach
     void everyBufferReleasedExactlyOnce() {
-        outputs.forEach(ByteBuf::release);
-        for (ByteBuf b : inputs) {
-            assertEquals(0, b.refCnt(), "input buffer not released");
-        }
-        for (ByteBuf b : outputs) {
-            assertEquals(0, b.refCnt(), "output buffer still referenced");
-        }
-    }
-
-    private ScatterResult track(ScatterResult r) {
-        inputs.addAll(r.messages());
-        return r;
+        runs.assertEveryBufferReleasedOnce();
     }
 
     private List<ByteBuf> merge(ScatterMerger m, String sql, ScatterResult... results) {
-        Arrays.stream(results).forEach(this::track);
-        List<ByteBuf> out = m.merge(ScatterPlanner.plan(sql), List.of(results));
-        outputs.addAll(out);
-        return out;
+        return runs.merge(m, sql, results);
     }
 
     private List<ByteBuf> merge(String sql, ScatterResult... results) {
@@ -72,21 +58,11 @@ class ScatterMergerTest {
 
     /** The DataRows of {@code out} as lines "a,b" (NULL for null), checking T first and C last. */
     private static List<String> lines(List<ByteBuf> out) {
-        assertEquals('T', type(out.get(0)), "RowDescription first");
-        assertEquals('C', type(out.get(out.size() - 1)), "CommandComplete last");
         List<String> lines = new ArrayList<>();
-        for (ByteBuf m : out.subList(1, out.size() - 1)) {
-            assertEquals('D', type(m));
+        for (ByteBuf m : MergeMessages.dataRows(out)) {
             lines.add(String.join(",", values(m).stream().map(v -> v == null ? "NULL" : v).toList()));
         }
-        assertEquals("SELECT " + lines.size(), RowValues.commandTag(out.get(out.size() - 1)));
         return lines;
-    }
-
-    private static String onlyError(List<ByteBuf> out) {
-        ByteBuf last = out.get(out.size() - 1);
-        assertEquals('E', type(last));
-        return errorText(last);
     }
 
     @Test

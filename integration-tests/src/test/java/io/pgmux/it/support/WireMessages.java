@@ -13,7 +13,7 @@ import java.util.List;
  * from {@link RawPg}, which speaks the simple protocol: these exist so a test can pipeline exactly
  * the messages it wants, with no driver deciding when to Sync or to wait.
  *
- * <p>All parameters and results are in text format.
+ * <p>All parameters are in text format, and results too unless a Bind asks for binary ones.
  */
 public final class WireMessages {
     private WireMessages() {
@@ -33,6 +33,14 @@ public final class WireMessages {
 
     /** Bind: {@code portal} from {@code statement}, text parameters ({@code null} = SQL NULL), text results. */
     public static byte[] bind(String portal, String statement, String... params) {
+        return bind(portal, statement, new int[0], params);
+    }
+
+    /**
+     * Bind with result format codes: none for all text, one for all columns, or one per column
+     * (0 text, 1 binary); parameters in text.
+     */
+    public static byte[] bind(String portal, String statement, int[] resultFormats, String... params) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         cstring(b, portal);
         cstring(b, statement);
@@ -47,7 +55,10 @@ public final class WireMessages {
                 b.writeBytes(v);
             }
         }
-        int16(b, 0); // all results in text
+        int16(b, resultFormats.length);
+        for (int format : resultFormats) {
+            int16(b, format);
+        }
         return RawPg.message('B', b.toByteArray());
     }
 

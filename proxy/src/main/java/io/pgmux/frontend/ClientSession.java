@@ -428,9 +428,13 @@ public final class ClientSession implements ServerListener, PoolClient {
             return;
         }
         if (shards != null) {
-            // name the shard: the client's other shards still serve, only this one failed
-            error = new PgError(error.severity(), error.code(), "shard " + routing.shard() + " of database \""
-                    + database + "\": " + error.message(), error.detail(), error.hint());
+            // name the shard, and fail only this batch: the client's other shards still serve
+            requests.failBatch(new PgError("ERROR", error.code(), "shard " + routing.shard() + " of database \""
+                    + database + "\": " + error.message(), error.detail(), error.hint()));
+            leaseEnded();
+            state = State.IDLE;
+            replayHeld();
+            return;
         }
         closeWith(error.asFatal());
     }
@@ -652,6 +656,13 @@ public final class ClientSession implements ServerListener, PoolClient {
                 ? BackendMessages.readyForQuery(client.alloc(), localStatus())
                 : BackendMessages.empty(client.alloc(), type);
         client.write(msg, client.voidPromise());
+        clientWritten();
+        return true;
+    }
+
+    /** Writes {@code message}, an answer pgmux gives without a server; always true. */
+    boolean answerLocally(ByteBuf message) {
+        client.write(message, client.voidPromise());
         clientWritten();
         return true;
     }

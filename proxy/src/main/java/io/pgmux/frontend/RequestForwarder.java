@@ -3,6 +3,7 @@ package io.pgmux.frontend;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.pgmux.backend.ServerConnection;
+import io.pgmux.protocol.BackendMessages;
 import io.pgmux.protocol.MessageFramer;
 import io.pgmux.protocol.PgError;
 import io.pgmux.protocol.ProtocolException;
@@ -89,6 +90,9 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
             scatterSkip -= length; // the rest of a batch a scatter took whole
             return true;
         }
+        if (failedBatch != null) {
+            return skipFailedBatch(type);
+        }
         if (session.scattering()) {
             return false; // stop here: the session feeds the rest once every shard has answered
         }
@@ -129,6 +133,68 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
         return true;
     }
 
+    /**
+     * A statement pgmux runs itself in the extended protocol ({@code SET pgmux.shard} sent by
+     * pgjdbc): its command tag, or the error it failed with; null when there is none. Its Bind,
+     * Describe and Execute are answered here, up to the Sync.
+     */
+    private Object localAnswer;
+
+    private boolean answerLocalStatement(byte type, ByteBuf buf, int offset) {
+        io.netty.buffer.ByteBufAllocator alloc = session.clientChannel().alloc();
+        if (type == SYNC) {
+            localAnswer = null;
+            return session.answerLocally(READY_FOR_QUERY);
+        }
+        if (localAnswer instanceof PgError) {
+            return true; // after an error everything up to Sync is skipped, as a server does
+        }
+        return switch (type) {
+            case BIND -> session.answerLocally(BIND_COMPLETE);
+            case DESCRIBE -> {
+                if (buf.getByte(offset + HEADER_LENGTH) == 'S') {
+                    // no parameters
+                    session.answerLocally(alloc.buffer(7).writeByte(PARAMETER_DESCRIPTION).writeInt(6).writeShort(0));
+                }
+                yield session.answerLocally(BackendMessages.empty(alloc, NO_DATA));
+            }
+            case EXECUTE -> {
+                ByteBuf tag = alloc.buffer(16);
+                BackendMessages.writeCommandComplete(tag, (String) localAnswer);
+                yield session.answerLocally(tag);
+            }
+            case CLOSE -> session.answerLocally(CLOSE_COMPLETE);
+            case TERMINATE -> {
+                session.terminate();
+                yield true;
+            }
+            default -> true; // Flush: nothing to send
+        };
+    }
+
+    /** The error a batch that could not get a server is answered with, at its end; null when none. */
+    private PgError failedBatch;
+
+    /**
+     * The batch from the next message on could not get a server (a shard that cannot be reached):
+     * it is skipped up to its end (its Query, or its Sync) and answered with {@code error}.
+     */
+    void failBatch(PgError error) {
+        failedBatch = error;
+    }
+
+    private boolean skipFailedBatch(byte type) {
+        if (type == TERMINATE) {
+            failedBatch = null;
+            session.terminate();
+        } else if (type == QUERY || type == SYNC) {
+            PgError e = failedBatch;
+            failedBatch = null;
+            session.answerLocally(SyntheticResponse.error(e));
+        }
+        return true;
+    }
+
     /** Bytes of a batch a scatter took that are still to be consumed. */
     private int scatterSkip;
 
@@ -145,6 +211,18 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
      * which would deadlock a small pool).
      */
     private boolean withoutServer(byte type, ByteBuf buf, int offset, int length) {
+        if (localAnswer != null) {
+            return answerLocalStatement(type, buf, offset);
+        }
+        if (type == PARSE && session.shards() != null) {
+            Object setting = session.shards().settingFromParse(buf, offset, length);
+            if (setting != null) {
+                localAnswer = setting;
+                return session.answerLocally(setting instanceof PgError e
+                        ? BackendMessages.errorResponse(session.clientChannel().alloc(), e)
+                        : BackendMessages.empty(session.clientChannel().alloc(), PARSE_COMPLETE));
+            }
+        }
         StatementRewriter rewriter = session.rewriter();
         return switch (type) {
             case TERMINATE -> {

@@ -89,6 +89,23 @@ final class ShardRouter {
     }
 
     /**
+     * An unnamed Parse with no server attached: a {@code SET}/{@code RESET pgmux.*} sent with the
+     * extended protocol (pgjdbc's default) is applied here. Returns null when the Parse is something
+     * else, else the command tag to answer its Execute with, or the error to answer it with.
+     */
+    Object settingFromParse(ByteBuf buf, int offset, int length) {
+        if (!isUnnamedParse(buf, offset) || !mentionsPgmuxSetting(buf, offset, length)) {
+            return null;
+        }
+        ShardHint hint = db.hint(parseText(buf, offset, length));
+        PgError error = applySetting(hint);
+        if (error == NOT_A_SETTING) {
+            return null;
+        }
+        return error != null ? error : hint instanceof ShardHint.ResetShard ? "RESET" : "SET";
+    }
+
+    /**
      * A Query on a server in a transaction: a {@code SET pgmux.*} is answered in the server's turn
      * (the server never sees it). Returns the synthetic answer, an error to raise, or null when the
      * query is something else.

@@ -38,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 import static io.pgmux.it.support.WireMessages.commandTag;
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -358,8 +359,9 @@ class ShardingIT {
         Map<String, String> got = new TreeMap<>();
         Map<String, String> want = new TreeMap<>();
         for (long k : keys) {
-            String expected = shardName(Boolean.parseBoolean(single.queryString(DB,
-                    "SELECT satisfies_hash_partition('placement'::regclass, 2, 1, '" + k + "'::bigint)")) ? 1 : 0);
+            String remainder = single.queryString(DB, "SELECT (SELECT i FROM generate_series(0, 1) i"
+                    + " WHERE satisfies_hash_partition('placement'::regclass, 2, i, '" + k + "'::bigint))");
+            String expected = "shard" + remainder;
             want.put(k + " bigint parameter", expected);
             try (PreparedStatement ps = c.prepareStatement("SELECT inet_server_port(), count(*) FROM orders WHERE customer_id = ?")) {
                 ps.setLong(1, k);
@@ -379,6 +381,7 @@ class ShardingIT {
                 got.put(k + " quoted literal", name(Jdbc.one(c, "SELECT inet_server_port(), count(*) FROM orders WHERE customer_id = '" + k + "'")));
             }
         }
+        assertTrue(want.containsValue("shard0") && want.containsValue("shard1"), "keys on both shards: " + want);
         assertEquals(want, got);
     }
 
@@ -619,32 +622,41 @@ class ShardingIT {
     @ValueSource(strings = {"simple", "extended"})
     void writesWithoutAKeyAreRefused(String mode) throws SQLException {
         Connection c = client(mode);
-        long before0 = count(0, "true");
-        long before1 = count(1, "true");
+        String[] before = {fingerprint(0), fingerprint(1)};
+        // each would change no value if it ran (identity updates, test ids), but any write leaves new row versions
         String[] writes = {
-                "UPDATE orders SET note = 'all' WHERE total < 10",
-                "DELETE FROM orders WHERE total < 1",
-                "UPDATE orders SET note = 'expr' WHERE customer_id = 40 + 2",
-                "DELETE FROM orders WHERE customer_id = " + k0 + " OR customer_id = " + k1,
+                "UPDATE orders SET note = note WHERE total < 10",
+                "DELETE FROM orders WHERE id >= " + TEST_IDS,
+                "UPDATE orders SET total = total WHERE customer_id = 40 + 2",
+                "UPDATE orders SET total = total WHERE customer_id = " + k0 + " OR customer_id = " + k1,
+                "UPDATE orders SET total = total WHERE id IN (SELECT id FROM orders WHERE customer_id = " + k0 + ")",
                 "INSERT INTO orders SELECT id + " + TEST_IDS + ", customer_id, total, created_at, note FROM orders WHERE id < 5",
                 "INSERT INTO orders VALUES (" + (TEST_IDS + 400) + ", " + k0 + ", 1, NULL, NULL)",
                 "INSERT INTO orders (id, customer_id, total) VALUES (" + (TEST_IDS + 401) + ", " + k0 + ", 1), ("
                         + (TEST_IDS + 402) + ", " + k1 + ", 1)",
                 "CREATE INDEX orders_note_idx ON orders (note)",
         };
+        List<Executable> checks = new ArrayList<>();
         for (String sql : writes) {
-            fails("0A000", () -> c.createStatement().execute(sql), sql);
+            checks.add(() -> fails("0A000", () -> c.createStatement().execute(sql), sql));
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE orders SET note = ? WHERE total < 10")) {
-            ps.setString(1, "p");
-            fails("0A000", ps::executeUpdate, "keyless prepared UPDATE");
-        }
-        assertEquals(before0, count(0, "true"));
-        assertEquals(before1, count(1, "true"));
-        assertEquals(0, count(0, "note IN ('all', 'expr', 'p')") + count(1, "note IN ('all', 'expr', 'p')"));
+        checks.add(() -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE orders SET note = note WHERE total < ?")) {
+                ps.setInt(1, 10);
+                fails("0A000", ps::executeUpdate, "keyless prepared UPDATE");
+            }
+        });
+        assertAll(checks);
+        assertEquals(List.of(before[0], before[1]), List.of(fingerprint(0), fingerprint(1)), "no shard was written");
         for (int shard = 0; shard < 2; shard++) {
             assertEquals(List.of(), onShard(shard, "SELECT indexname FROM pg_indexes WHERE indexname = 'orders_note_idx'"));
         }
+    }
+
+    /** Every row version of a shard's orders: any write (even an identity UPDATE) changes it. */
+    private static String fingerprint(int shard) throws SQLException {
+        return onShard(shard, "SELECT count(*) || ' ' || md5(string_agg(ctid::text || ':' || xmin::text, ','"
+                + " ORDER BY ctid)) FROM orders").get(0).get(0);
     }
 
     // ------------------------------------------------------------------ scatter-gather
@@ -756,6 +768,38 @@ class ShardingIT {
             }
             assertEquals(want, got, mode + ": " + sql);
         }
+    }
+
+    @Test
+    void maxScatterRowsAndNoKeyError() throws SQLException {
+        Pgmux strict = Pgmux.start("""
+                users:
+                  - { name: %1$s, password: %1$s }
+                databases:
+                  %2$s:
+                    pool: { mode: transaction, size: 2 }
+                    sharding:
+                      tables: { orders: customer_id, order_lines: customer_id }
+                      no_key: error
+                      max_scatter_rows: 100
+                    shards:
+                      - { primary: postgres://%1$s:%1$s@127.0.0.1:%3$d/%2$s }
+                      - { primary: postgres://%1$s:%1$s@127.0.0.1:%4$d/%2$s }
+                """.formatted(APP, DB, SHARDS[0].port(), SHARDS[1].port()));
+        opened.add(strict);
+        Connection c = strict.connect(DB, APP, APP, Jdbc.props());
+        opened.add(c);
+        assertEquals(List.of(shardName(SHARD_OF.get(k1)), String.valueOf(ordersOf(k1))), ranWhere(c, countOf(k1)),
+                "keys still work (defaults: pg_hash, integer)");
+        fails("0A000", () -> rows(c, "SELECT count(*) FROM orders"), "no_key: error refuses a keyless read");
+        String all = "/* pgmux: all_shards */ SELECT id, total FROM orders ORDER BY total, id LIMIT 40";
+        assertEquals(onSingle("SELECT id, total FROM orders ORDER BY total, id LIMIT 40"), rows(c, all),
+                "all_shards SELECT scatters even with no_key: error; 80 rows held, under the limit");
+        SQLException e = fails("54000", () -> rows(c, "/* pgmux: all_shards */ SELECT line FROM order_lines"),
+                "1000 rows is more than max_scatter_rows");
+        assertTrue(e.getMessage().contains("max_scatter_rows"), () -> PgErrors.describe(e));
+        assertEquals(List.of(shardName(SHARD_OF.get(k0)), String.valueOf(ordersOf(k0))), ranWhere(c, countOf(k0)),
+                "the client carries on");
     }
 
     // ------------------------------------------------------------------ all_shards

@@ -698,6 +698,24 @@ class ShardingIT {
     }
 
     @Test
+    void preparedScatterIncludingNamedServerStatements() throws SQLException {
+        Connection c = client("extended");
+        String sql = "SELECT count(*), sum(total), min(created_at) FROM orders WHERE total > ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < 8; i++) { // past pgjdbc's prepareThreshold (5): a named statement, Bind without Parse
+                int floor = 50 * i;
+                ps.setInt(1, floor);
+                List<List<String>> got;
+                try (ResultSet rs = ps.executeQuery()) {
+                    got = read(rs);
+                }
+                assertEquals(onSingle(sql.replace("?", String.valueOf(floor))), got, "execution " + (i + 1));
+            }
+            assertTrue(ps.unwrap(PGStatement.class).isUseServerPrepare());
+        }
+    }
+
+    @Test
     void scatterCommandTagCountsTheRowsSent() throws Exception {
         String sql = "SELECT id, total FROM orders ORDER BY total DESC, id LIMIT 25 OFFSET 3";
         try (RawPg raw = RawPg.connect(pgmux.port())) {

@@ -63,6 +63,26 @@ public final class PreparedStatement {
         return out;
     }
 
+    /** An unnamed-statement Parse of this statement, its query text replaced by {@code query} when not null. */
+    public ByteBuf unnamedParseMessage(ByteBufAllocator alloc, String query) {
+        int queryEnd = 0;
+        while (body[queryEnd] != 0) {
+            queryEnd++;
+        }
+        byte[] text = query == null ? null : query.getBytes(StandardCharsets.UTF_8);
+        ByteBuf out = alloc.buffer(6 + body.length + (text == null ? 0 : text.length));
+        int len = beginMessage(out, io.pgmux.protocol.MessageTypes.PARSE);
+        out.writeByte(0);
+        if (text == null) {
+            out.writeBytes(body);
+        } else {
+            out.writeBytes(text);
+            out.writeBytes(body, queryEnd, body.length - queryEnd); // the NUL, then parameter types
+        }
+        endMessage(out, len);
+        return out;
+    }
+
     /** A Close message dropping the statement named {@code serverName} on a server. */
     public static ByteBuf closeMessage(ByteBufAllocator alloc, String serverName) {
         ByteBuf out = alloc.buffer(8 + serverName.length());

@@ -53,6 +53,10 @@ public final class ClientSession implements ServerListener, PoolClient {
     private Pool pool;
     /** Read/write splitting; null when the database has no replicas. */
     private final SessionRouting routing;
+    /** Which shard each transaction runs on; null for a database that is not sharded. */
+    private final ShardRouter shards;
+    /** A batch running on every shard at once; the client's input waits for its answer. */
+    private ScatterRun scatter;
     private final ClientParameters parameters;
     private final long cancelKey;
     private final String user;
@@ -110,9 +114,11 @@ public final class ClientSession implements ServerListener, PoolClient {
         this.requests = new RequestForwarder(this, context.config().limits().maxMessageSize());
         this.responses = new ResponseForwarder(this, client);
         this.sql = new SessionSql(this, pool.settings());
-        java.util.List<io.pgmux.routing.Cluster> shards = context.clusters(database);
-        this.routing = shards.isEmpty() ? null
-                : new SessionRouting(this, shards, userConfig, intent, pool.settings().mode() == PoolMode.SESSION);
+        java.util.List<io.pgmux.routing.Cluster> clusters = context.clusters(database);
+        io.pgmux.sharding.ShardedDatabase sharding = context.sharding(database);
+        this.routing = clusters.isEmpty() ? null : new SessionRouting(this, clusters, userConfig, intent,
+                pool.settings().mode() == PoolMode.SESSION, sharding != null);
+        this.shards = sharding == null || routing == null ? null : new ShardRouter(this, sharding);
     }
 
     void start() {
@@ -167,7 +173,7 @@ public final class ClientSession implements ServerListener, PoolClient {
             in.release();
             if (server != null) {
                 heldAtBoundary = true; // a replica's batch is out: the rest waits for its answer
-            } else {
+            } else if (scatter == null) {
                 state = State.WAITING;
                 pool.acquire(this);
             }
@@ -259,6 +265,9 @@ public final class ClientSession implements ServerListener, PoolClient {
      */
     boolean attachIdleServer(byte type, ByteBuf buf, int offset, int length) {
         if (routing != null) {
+            if (shards != null && !chooseShard(type, buf, offset, length)) {
+                return false;
+            }
             Pool chosen = routing.route(type, buf, offset, length);
             if (chosen == null && routing.undecided()) {
                 return false; // the batch's Sync has not arrived: wait for more input (onClientData)
@@ -276,6 +285,83 @@ public final class ClientSession implements ServerListener, PoolClient {
         }
         attach(c);
         return true;
+    }
+
+    /**
+     * Sharded: the shard of the transaction {@code buf[offset...]} starts. False when there is no
+     * single one: the batch is still cut (routing waits for the rest), or it runs on every shard
+     * ({@link #scattering()}).
+     */
+    private boolean chooseShard(byte type, ByteBuf buf, int offset, int length) {
+        boolean inTransaction = routing.localStatus() == ReadyForQuery.IN_TRANSACTION;
+        int shard = shards.decide(type, buf, offset, length, inTransaction, routing.classifier());
+        if (shard == ShardRouter.WAIT) {
+            routing.markUndecided();
+            return false;
+        }
+        if (shard == ShardRouter.SCATTER || shard == ShardRouter.ALL_SHARDS) {
+            int end = shards.batchEnd();
+            if (end < 0) {
+                routing.useShard(0); // an extended batch too long to wait for: refused on shard 0
+                shards.refuseUnfinishedBatch();
+                return true;
+            }
+            if (startScatter(shard == ShardRouter.SCATTER, buf, offset, end)) {
+                return false;
+            }
+            routing.useShard(0); // a Bind of a statement never prepared: shard 0 says so
+            return true;
+        }
+        routing.useShard(shard);
+        return true;
+    }
+
+    private boolean startScatter(boolean read, ByteBuf buf, int offset, int end) {
+        ScatterBatch batch = ScatterBatch.of(client.alloc(), buf, offset, end, read ? shards.plan().shardSql() : null,
+                rewriter());
+        if (batch == null) {
+            return false;
+        }
+        scatterSkip = end - offset;
+        state = State.WAITING;
+        io.pgmux.config.ShardingConfig cfg = shards.database().config();
+        scatter = new ScatterRun(this, read ? shards.plan() : null, batch, routing.poolsForAllShards(read),
+                cfg.maxScatterRows(), context.config().limits().maxMessageSize());
+        countQuery();
+        scatter.start();
+        return true;
+    }
+
+    /** Bytes of the batch a scatter took, from the message that started it. */
+    private int scatterSkip;
+
+    /** True while a batch runs on every shard. */
+    boolean scattering() {
+        return scatter != null;
+    }
+
+    /** The length of the batch the scatter took (the forwarder consumes it). */
+    int scatterBatchLength() {
+        return scatterSkip;
+    }
+
+    /** Every shard answered: the merged answer, then ReadyForQuery; held input goes on. */
+    void onScatterDone(java.util.List<ByteBuf> answer) {
+        scatter = null;
+        for (ByteBuf m : answer) {
+            client.write(m, client.voidPromise());
+        }
+        client.write(BackendMessages.readyForQuery(client.alloc(), localStatus()), client.voidPromise());
+        clientWritten();
+        shards.onTransactionEnd();
+        state = State.IDLE;
+        flushClient();
+        replayHeld();
+    }
+
+    /** The parameter sync {@code c} needs before this client's statements, or null. */
+    ParameterSync parameterSync(ServerConnection c) {
+        return ParameterSync.plan(parameters, c);
     }
 
     private void attach(ServerConnection c) {
@@ -369,6 +455,9 @@ public final class ClientSession implements ServerListener, PoolClient {
         if (routing != null) {
             routing.onReleased();
             pool = home;
+        }
+        if (shards != null) {
+            shards.onTransactionEnd();
         }
     }
 
@@ -680,6 +769,10 @@ public final class ClientSession implements ServerListener, PoolClient {
     }
 
     /** Read/write splitting, or null when the database has no replicas. */
+    ShardRouter shards() {
+        return shards;
+    }
+
     SessionRouting routing() {
         return routing;
     }

@@ -4,8 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.pgmux.backend.ServerConnection;
 import io.pgmux.protocol.MessageFramer;
+import io.pgmux.protocol.PgError;
 import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.ResponseLedger;
+import io.pgmux.protocol.SyntheticResponse;
 
 
 import static io.pgmux.protocol.MessageTypes.*;
@@ -83,12 +85,23 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
         if (session.isClosed()) {
             return true;
         }
+        if (scatterSkip > 0) {
+            scatterSkip -= length; // the rest of a batch a scatter took whole
+            return true;
+        }
+        if (session.scattering()) {
+            return false; // stop here: the session feeds the rest once every shard has answered
+        }
         ServerConnection server = session.server();
         if (server == null) {
             if (withoutServer(type, buf, offset, length)) {
                 return true;
             }
             if (!session.attachIdleServer(type, buf, offset, length)) {
+                if (session.scattering()) {
+                    scatterSkip = session.scatterBatchLength() - length;
+                    return true; // taken: the batch runs on every shard
+                }
                 return false; // stop here: the session waits for a server and feeds the rest again
             }
             server = session.server();
@@ -116,6 +129,9 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
         return true;
     }
 
+    /** Bytes of a batch a scatter took that are still to be consumed. */
+    private int scatterSkip;
+
     /** The replica answered the batch: the next message may go. */
     void clearBoundary() {
         atBoundary = false;
@@ -137,7 +153,8 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
             }
             // PostgreSQL ignores stray COPY messages outside COPY; so does pgmux without a server
             case COPY_DATA, COPY_DONE, COPY_FAIL -> true;
-            case QUERY -> session.sql().answerWithoutServer(buf, offset, length)
+            case QUERY -> (session.shards() != null && session.shards().answerWithoutServer(buf, offset, length))
+                    || session.sql().answerWithoutServer(buf, offset, length)
                     || (session.routing() != null && session.routing().answerWithoutServer(buf, offset, length));
             case PARSE -> rewriter != null && !session.sql().parseNeedsServer(buf, offset, length)
                     && session.answerLocally(rewriter.parseWithoutServer(buf, offset, length) ? PARSE_COMPLETE : 0);
@@ -157,6 +174,10 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
     private boolean handled(ServerConnection server, byte type, ByteBuf buf, int offset, int length) {
         ResponseLedger ledger = server.ledger();
         StatementRewriter rewriter = session.rewriter();
+        ShardRouter shards = session.shards();
+        if (shards != null && shardRefused(shards, server, type, buf, offset, length)) {
+            return true;
+        }
         switch (type) {
             case QUERY -> {
                 if (session.sql().onQuery(server, buf, offset, length, this)) {
@@ -216,6 +237,32 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
             default -> throw ProtocolException.violation("invalid frontend message type " + (type & 0xff));
         }
         return false;
+    }
+
+    /**
+     * Sharded: a {@code SET pgmux.*} answered in the server's turn, or a statement that maps to
+     * another shard than the transaction's, raised as an error by the server. True when consumed.
+     */
+    private boolean shardRefused(ShardRouter shards, ServerConnection server, byte type, ByteBuf buf, int offset,
+                                 int length) {
+        PgError error = shards.takePending();
+        if (error == null && type == QUERY) {
+            Object answer = shards.onQueryInTransaction(buf, offset, length);
+            if (answer instanceof SyntheticResponse r) {
+                server.ledger().addSynthetic(ResponseLedger.QUERY, r);
+                session.emitSynthetic(server);
+                return true;
+            }
+            error = (PgError) answer;
+        }
+        if (error == null) {
+            error = shards.check(type, buf, offset, length);
+        }
+        if (error == null) {
+            return false;
+        }
+        ErrorInjection.inject(server, this, error, type == QUERY);
+        return true;
     }
 
     @Override

@@ -33,6 +33,9 @@ public interface SessionContext {
      */
     java.util.List<Cluster> clusters(String database);
 
+    /** The sharding rules of {@code database}, or null when it is not sharded. */
+    io.pgmux.sharding.ShardedDatabase sharding(String database);
+
     CancelRegistry cancels();
 
     ClientRegistry clients();

@@ -69,6 +69,13 @@ final class SessionRouting {
     private final UserConfig user;
     private final Intent intent;
     private final boolean sessionMode;
+    /**
+     * The database is sharded: every transaction chooses its shard, so every BEGIN is held back
+     * until a statement names it, and the session sends one batch at a time.
+     */
+    private final boolean sharded;
+    /** The held-back BEGIN itself declared READ ONLY (sharded databases hold back every BEGIN). */
+    private boolean deferredReadOnly;
     /** Pools by shard, then by backend index; filled on first use. */
     private final Pool[][] pools;
     /** The server chosen for the transaction being started or run; null between transactions. */
@@ -95,8 +102,9 @@ final class SessionRouting {
     private byte[] deferredBegin;
 
     SessionRouting(ClientSession session, java.util.List<Cluster> shards, UserConfig user, Intent intent,
-                   boolean sessionMode) {
+                   boolean sessionMode, boolean sharded) {
         this.session = session;
+        this.sharded = sharded;
         this.shards = shards.toArray(new Cluster[0]);
         this.cluster = this.shards[0];
         this.user = user;
@@ -118,6 +126,32 @@ final class SessionRouting {
 
     int shard() {
         return shard;
+    }
+
+    /** The shard router found the batch cut: the session waits for the rest, as for {@link #route}. */
+    void markUndecided() {
+        undecided = true;
+    }
+
+    /** Decides what may run on a replica (the same rules on every shard). */
+    ReadOnlyClassifier classifier() {
+        return cluster.classifier();
+    }
+
+    /**
+     * A pool on every shard, for a batch that runs on all of them: a server chosen for a read by
+     * the read rules (read-your-writes included), else each shard's primary.
+     */
+    java.util.List<Pool> poolsForAllShards(boolean read) {
+        int was = shard;
+        java.util.List<Pool> out = new java.util.ArrayList<>(shards.length);
+        for (int i = 0; i < shards.length; i++) {
+            useShard(i);
+            Backend b = read ? forReadQuietly() : cluster.primary();
+            out.add(poolOf(b == null ? cluster.primary() : b));
+        }
+        useShard(was);
+        return out;
     }
 
     // ---------------------------------------------------------------- choosing the server
@@ -154,8 +188,8 @@ final class SessionRouting {
         }
         ReadOnlyClassifier classifier = cluster.classifier();
         if (deferredBegin != null) {
-            // BEGIN was held back: only SET TRANSACTION READ ONLY makes it a read
-            return type == QUERY && classifier.setsTransactionReadOnly(queryText(buf, offset, length))
+            // BEGIN was held back: it said READ ONLY (sharded), or SET TRANSACTION READ ONLY makes it a read
+            return deferredReadOnly || type == QUERY && classifier.setsTransactionReadOnly(queryText(buf, offset, length))
                     ? forRead() : forWrite();
         }
         RoutingConfig r = cluster.routing();
@@ -194,6 +228,13 @@ final class SessionRouting {
     }
 
     private Backend forRead() {
+        Backend b = forReadQuietly();
+        read = b != null && b.role() == Backend.Role.REPLICA;
+        return b;
+    }
+
+    /** {@link #forRead} without marking the transaction a read. */
+    private Backend forReadQuietly() {
         long need = 0;
         if (minLsn[shard] != 0) {
             if (System.nanoTime() - minLsnUntilNanos[shard] < 0) {
@@ -202,9 +243,7 @@ final class SessionRouting {
                 minLsn[shard] = 0; // ryw_timeout passed: any replica will do again
             }
         }
-        Backend b = cluster.forRead(need);
-        read = b != null && b.role() == Backend.Role.REPLICA;
-        return b;
+        return cluster.forRead(need);
     }
 
     /**
@@ -331,7 +370,8 @@ final class SessionRouting {
      * a pipelined write after a read can never reach the replica: it chooses its server afresh.
      */
     boolean oneBatchAtATime() {
-        return leased != null && leased.role() == Backend.Role.REPLICA && !sessionMode && intent == Intent.ANY;
+        return !sessionMode && (sharded
+                || leased != null && leased.role() == Backend.Role.REPLICA && intent == Intent.ANY);
     }
 
     /** A client message going to the server; an autocommit read keeps it for a retry. */
@@ -475,15 +515,16 @@ final class SessionRouting {
      * ROLLBACK of a held-back BEGIN is answered without a server. Returns true when answered.
      */
     boolean answerWithoutServer(ByteBuf buf, int offset, int length) {
-        if (sessionMode || intent != Intent.ANY) {
+        if (sessionMode || intent != Intent.ANY && !sharded) {
             return false;
         }
         String sql = queryText(buf, offset, length);
         ReadOnlyClassifier classifier = cluster.classifier();
         if (deferredBegin == null) {
-            if (!classifier.isOpenBegin(sql)) {
+            if (!(sharded ? classifier.isBeginAlone(sql) : classifier.isOpenBegin(sql))) {
                 return false;
             }
+            deferredReadOnly = sharded && classifier.startsReadOnlyTransaction(sql);
             deferredBegin = new byte[length];
             buf.getBytes(offset, deferredBegin);
             return session.answerLocally(SyntheticResponse.commandComplete("BEGIN"));

@@ -20,4 +20,17 @@ public interface SyntheticResponse {
             return out;
         };
     }
+
+    /** ErrorResponse, then ReadyForQuery: a simple Query refused. */
+    static SyntheticResponse error(PgError error) {
+        return (alloc, status) -> {
+            ByteBuf err = BackendMessages.errorResponse(alloc, error);
+            ByteBuf out = alloc.buffer(err.readableBytes() + 6);
+            out.writeBytes(err);
+            err.release();
+            out.writeByte(MessageTypes.READY_FOR_QUERY).writeInt(5)
+                    .writeByte(status == ReadyForQuery.IN_TRANSACTION ? ReadyForQuery.FAILED_TRANSACTION : status);
+            return out;
+        };
+    }
 }

@@ -118,6 +118,18 @@ public final class ReadOnlyClassifier {
     }
 
     /**
+     * True for a BEGIN (or START TRANSACTION) alone in its query, with any transaction modes: a
+     * sharded database holds it back until a statement names the transaction's shard (a BEGIN the
+     * server would refuse then fails at that statement).
+     */
+    public boolean isBeginAlone(String sql) {
+        if (!beginsTransaction(SqlLexer.scanner(sql))) {
+            return false;
+        }
+        return statements(SqlLexer.tokens(sql)).size() == 1;
+    }
+
+    /**
      * For a lone COMMIT, END, ROLLBACK or ABORT (optionally WORK or TRANSACTION, nothing more): the
      * command tag PostgreSQL answers it with ({@code COMMIT} or {@code ROLLBACK}); else null.
      */

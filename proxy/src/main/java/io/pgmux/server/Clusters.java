@@ -10,6 +10,7 @@ import io.pgmux.health.BackendHealth;
 import io.pgmux.pool.PoolKey;
 import io.pgmux.routing.Cluster;
 import io.pgmux.routing.ClusterMonitor;
+import io.pgmux.sharding.ShardedDatabase;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,7 +28,8 @@ import java.util.logging.Logger;
 final class Clusters {
     private static final Logger LOG = Logger.getLogger(Clusters.class.getName());
 
-    private record Entry(List<Cluster> shards, List<ClusterMonitor> monitors) {
+    /** @param sharding the database's sharding rules; null when it is not sharded */
+    private record Entry(List<Cluster> shards, List<ClusterMonitor> monitors, ShardedDatabase sharding) {
         boolean sameServers(DatabaseConfig db) {
             if (db.shards().size() != shards.size()) {
                 return false;
@@ -66,6 +68,7 @@ final class Clusters {
             Entry e = byDatabase.get(db.name());
             if (e != null && e.sameServers(db)) {
                 e.shards().forEach(c -> c.updateRouting(db.routing()));
+                byDatabase.put(db.name(), new Entry(e.shards(), e.monitors(), shardingOf(db)));
                 continue;
             }
             remove(db.name());
@@ -77,7 +80,7 @@ final class Clusters {
                 monitors.add(new ClusterMonitor(cluster, connector, loops.next(),
                         b -> BackendHealth.probeTarget(b.url(), config.users())));
             }
-            byDatabase.put(db.name(), new Entry(List.copyOf(shards), List.copyOf(monitors)));
+            byDatabase.put(db.name(), new Entry(List.copyOf(shards), List.copyOf(monitors), shardingOf(db)));
             monitors.forEach(ClusterMonitor::start);
             LOG.info(() -> "database " + db.name() + ": "
                     + (db.isSharded() ? db.shards().size() + " shards, " : "")
@@ -85,6 +88,10 @@ final class Clusters {
                     + " replica(s), " + db.routing().balance().name().toLowerCase(java.util.Locale.ROOT)
                     + ", consistency " + db.routing().consistency().name().toLowerCase(java.util.Locale.ROOT));
         }
+    }
+
+    private static ShardedDatabase shardingOf(DatabaseConfig db) {
+        return db.isSharded() ? new ShardedDatabase(db) : null;
     }
 
     private void remove(String database) {
@@ -98,6 +105,12 @@ final class Clusters {
     List<Cluster> shards(String database) {
         Entry e = byDatabase.get(database);
         return e == null ? List.of() : e.shards();
+    }
+
+    /** The sharding rules of {@code database}, or null when it is not sharded. */
+    ShardedDatabase sharding(String database) {
+        Entry e = byDatabase.get(database);
+        return e == null ? null : e.sharding();
     }
 
     Collection<Cluster> all() {

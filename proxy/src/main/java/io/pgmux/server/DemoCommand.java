@@ -55,7 +55,8 @@ final class DemoCommand {
         out.println("  config:  " + configFile);
         out.println("  psql:    psql \"postgresql://app:app@127.0.0.1:" + p + "/app\"");
         out.println("  JDBC:    jdbc:postgresql://127.0.0.1:" + p + "/app?user=app&password=app");
-        out.println("  shards:  databases orders_shard0 and orders_shard1 (until sharding lands, each is one server)");
+        out.println("  shards:  database orders is sharded over two servers by customer_id (docs/sharding.md);");
+        out.println("           databases orders_shard0 and orders_shard1 reach each shard directly");
         out.println("  routing: app sends read-only transactions and plain SELECTs to the replica (docs/routing.md);");
         out.println("           database app_replica reads the streaming replica directly");
         out.println("Press Ctrl+C to stop.");
@@ -89,14 +90,21 @@ final class DemoCommand {
                   app_replica:
                     pool: { mode: transaction, size: 10 }
                     primary: %s
+                  orders:
+                    pool: { mode: transaction, size: 10 }
+                    sharding: { function: pg_hash, key_type: integer, default_column: customer_id, no_key: scatter }
+                    shards:
+                      - { primary: %7$s }
+                      - { primary: %8$s }
                   orders_shard0:
                     pool: { mode: transaction, size: 10 }
-                    primary: postgres://app:app@127.0.0.1:%d/orders
+                    primary: %7$s
                   orders_shard1:
                     pool: { mode: transaction, size: 10 }
-                    primary: postgres://app:app@127.0.0.1:%d/orders
+                    primary: %8$s
                 """.formatted(listen, admin, metrics, primary, replica, replica,
-                c.shardPorts().get(0), c.shardPorts().get(1));
+                "postgres://app:app@127.0.0.1:" + c.shardPorts().get(0) + "/orders",
+                "postgres://app:app@127.0.0.1:" + c.shardPorts().get(1) + "/orders");
     }
 
     /** The wanted port if it is free on 127.0.0.1, else any free port. */

@@ -182,6 +182,11 @@ public final class ProxyServer implements SessionContext {
         return clusters.shards(database);
     }
 
+    @Override
+    public io.pgmux.sharding.ShardedDatabase sharding(String database) {
+        return clusters.sharding(database);
+    }
+
     private DatabaseConfig database(String database) {
         return config.database(database).orElseThrow(() -> new PgException(
                 PgError.fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + database + "\" does not exist")));

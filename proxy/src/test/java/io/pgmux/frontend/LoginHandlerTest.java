@@ -96,6 +96,11 @@ class LoginHandlerTest {
         }
 
         @Override
+        public io.pgmux.sharding.ShardedDatabase sharding(String database) {
+            return null;
+        }
+
+        @Override
         public CancelRegistry cancels() {
             return new CancelRegistry();
         }

@@ -319,10 +319,14 @@ class ShardingIT {
     }
 
     private static void assertNamesShard(SQLException e, int shard) {
+        assertNamesShard(e, shard, "");
+    }
+
+    private static void assertNamesShard(SQLException e, int shard, String what) {
         String text = fullText(e);
         String port = ":" + SHARDS[shard].port();
         boolean named = Pattern.compile("shard ?" + shard + "\\b").matcher(text).find() || text.contains(port);
-        assertTrue(named, () -> "the error names shard " + shard + " (shard" + shard + ", shard " + shard + " or "
+        assertTrue(named, () -> what + ": the error names shard " + shard + " (shard" + shard + ", shard " + shard + " or "
                 + port + "): " + e.getSQLState() + " " + text);
     }
 
@@ -461,15 +465,8 @@ class ShardingIT {
                 + " VALUES (" + id + ", " + k0 + ", 1.50, 'literal')"));
         assertEquals(1, c.createStatement().executeUpdate("INSERT INTO orders (customer_id, id, total, note)"
                 + " VALUES (" + k1 + ", " + (id + 1) + ", 2.50, 'literal')"));
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO orders (id, customer_id, total, note) VALUES (?, ?, ?, ?)")) {
-            for (int i = 0; i < 8; i++) { // past pgjdbc's prepareThreshold: named statements too
-                long k = i % 2 == 0 ? k0 : k1;
-                ps.setLong(1, id + 10 + i);
-                ps.setLong(2, k);
-                ps.setBigDecimal(3, new java.math.BigDecimal("3.25"));
-                ps.setString(4, "param");
-                assertEquals(1, ps.executeUpdate());
-            }
+        if (mode.equals("extended")) { // simple mode inlines parameters: pgjdbcSimpleModeInlinedParametersAreKeys
+            insertWithParameters(c, id);
         }
         List<Long> two0 = customersOf(0).subList(10, 12);
         assertEquals(2, c.createStatement().executeUpdate("INSERT INTO orders (id, customer_id, total) VALUES ("
@@ -480,7 +477,7 @@ class ShardingIT {
             List<List<String>> expected = new ArrayList<>();
             long k = shard == 0 ? k0 : k1;
             expected.add(List.of(String.valueOf(id + shard), String.valueOf(k), shard == 0 ? "1.50" : "2.50", "literal"));
-            for (int i = shard; i < 8; i += 2) {
+            for (int i = shard; i < 8 && mode.equals("extended"); i += 2) {
                 expected.add(List.of(String.valueOf(id + 10 + i), String.valueOf(k), "3.25", "param"));
             }
             if (shard == 0) {
@@ -490,6 +487,57 @@ class ShardingIT {
             assertEquals(expected, onShard(shard, "SELECT id, customer_id, total, note FROM orders WHERE id >= " + id
                     + " AND id < " + (id + 100) + " ORDER BY id"), "rows on shard " + shard);
         }
+    }
+
+    /** Ids id+10..id+17, customers k0 and k1 alternately, as Bind parameters (extended) or inlined (simple). */
+    private static void insertWithParameters(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO orders (id, customer_id, total, note) VALUES (?, ?, ?, ?)")) {
+            for (int i = 0; i < 8; i++) { // past pgjdbc's prepareThreshold: named statements too
+                ps.setLong(1, id + 10 + i);
+                ps.setLong(2, i % 2 == 0 ? k0 : k1);
+                ps.setBigDecimal(3, new java.math.BigDecimal("3.25"));
+                ps.setString(4, "param");
+                assertEquals(1, ps.executeUpdate(), "insert " + i);
+            }
+        }
+    }
+
+    /**
+     * pgjdbc with preferQueryMode=simple inlines a PreparedStatement's parameters as
+     * {@code ('42'::int8)}: the key of an ordinary PreparedStatement in simple mode.
+     */
+    @Test
+    void pgjdbcSimpleModeInlinedParametersAreKeys() throws SQLException {
+        Connection c = client("simple");
+        long id = TEST_IDS + 500;
+        List<Executable> checks = new ArrayList<>();
+        checks.add(() -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT inet_server_port(), count(*) FROM orders WHERE customer_id = ?")) {
+                for (long k : new long[] {k0, k1}) {
+                    ps.setLong(1, k);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertEquals(List.of(List.of(String.valueOf(SHARDS[SHARD_OF.get(k)].port()), String.valueOf(ordersOf(k)))),
+                                read(rs), "SELECT customer_id = ('" + k + "'::int8)");
+                    }
+                }
+            }
+        });
+        checks.add(() -> {
+            insertWithParameters(c, id);
+            for (int shard = 0; shard < 2; shard++) {
+                assertEquals(4, count(shard, "id BETWEEN " + (id + 10) + " AND " + (id + 17) + " AND customer_id = "
+                        + (shard == 0 ? k0 : k1)), "inserted rows on shard " + shard);
+            }
+        });
+        checks.add(() -> {
+            SHARDS[1].sql(DB, "INSERT INTO orders VALUES (" + (id + 50) + ", " + k1 + ", 1, NULL, 'x')");
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM orders WHERE id = ? AND customer_id = ?")) {
+                ps.setLong(1, id + 50);
+                ps.setLong(2, k1);
+                assertEquals(1, ps.executeUpdate(), "DELETE ... customer_id = ('" + k1 + "'::int8)");
+            }
+        });
+        assertAll(checks);
     }
 
     @ParameterizedTest
@@ -502,10 +550,14 @@ class ShardingIT {
         assertEquals(1, c.createStatement().executeUpdate("UPDATE orders SET note = 'updated' WHERE customer_id = " + k1
                 + " AND id = " + (id + 1)));
         assertEquals(List.of(List.of("updated")), onShard(1, "SELECT note FROM orders WHERE id = " + (id + 1)));
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM orders WHERE id = ? AND customer_id = ?")) {
-            ps.setLong(1, id);
-            ps.setLong(2, k0);
-            assertEquals(1, ps.executeUpdate());
+        if (mode.equals("extended")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM orders WHERE id = ? AND customer_id = ?")) {
+                ps.setLong(1, id);
+                ps.setLong(2, k0);
+                assertEquals(1, ps.executeUpdate());
+            }
+        } else {
+            assertEquals(1, c.createStatement().executeUpdate("DELETE FROM orders WHERE id = " + id + " AND customer_id = " + k0));
         }
         assertEquals(0, count(0, "id = " + id));
         assertEquals(1, count(1, "id = " + (id + 1)));
@@ -538,7 +590,7 @@ class ShardingIT {
         st.execute("SET pgmux.shard = 1");
         assertEquals(List.of("shard1", "0"), ranWhere(c, countOf(k0)), "explicit shard wins over the statement's key");
         assertEquals(List.of("shard1", String.valueOf(ordersOf(k1))), ranWhere(c, countOf(k1)));
-        assertEquals(List.of(List.of(String.valueOf(SHARDS[1].port()), null)),
+        assertEquals(List.of(Arrays.asList(String.valueOf(SHARDS[1].port()), null)),
                 rows(c, "SELECT inet_server_port(), current_setting('pgmux.shard', true)"),
                 "a keyless statement runs on shard 1 only, and the server never saw the SET");
         st.execute("SET pgmux.shard_key = '" + k0 + "'");
@@ -552,8 +604,7 @@ class ShardingIT {
         assertEquals(List.of("shard0", "0"), ranWhere(c, countOf(k1)));
         st.execute("RESET pgmux.shard");
         assertEquals(List.of("shard1", String.valueOf(ordersOf(k1))), ranWhere(c, countOf(k1)));
-        assertEquals(sorted(List.of(List.of(String.valueOf(SHARDS[0].port())), List.of(String.valueOf(SHARDS[1].port())))),
-                sorted(rows(c, "SELECT inet_server_port()")), "after RESET a keyless SELECT scatters to both");
+        assertEquals(portsOfLines(), sorted(rows(c, PORTS_OF_LINES)), "after RESET a keyless SELECT scatters to both");
 
         SQLException outOfRange = assertThrows(SQLException.class, () -> st.execute("SET pgmux.shard = 2"));
         assertFalse(String.valueOf(outOfRange.getSQLState()).startsWith("08"), PgErrors.describe(outOfRange));
@@ -673,8 +724,29 @@ class ShardingIT {
             List<List<String>> want = onSingle(sql);
             assertEquals(sorted(want), sorted(rows(c, sql)), sql);
         }
+        assertEquals(portsOfLines(), sorted(rows(c, PORTS_OF_LINES)), "each shard answered for its own rows");
+    }
+
+    /** The worked example of docs/sharding.md: {@code SELECT inet_server_port();  -- no key: every shard answers}. */
+    @ParameterizedTest
+    @ValueSource(strings = {"simple", "extended"})
+    void selectWithoutTablesScattersAsTheWorkedExampleShows(String mode) throws SQLException {
         assertEquals(sorted(List.of(List.of(String.valueOf(SHARDS[0].port())), List.of(String.valueOf(SHARDS[1].port())))),
-                sorted(rows(c, "SELECT inet_server_port()")), "a keyless SELECT runs on every shard");
+                sorted(rows(client(mode), "SELECT inet_server_port()")));
+    }
+
+    private static final String PORTS_OF_LINES = "SELECT inet_server_port() FROM order_lines WHERE line <= 30";
+
+    /** What {@link #PORTS_OF_LINES} answers when every shard runs it: each shard's port once per its row. */
+    private static List<List<String>> portsOfLines() throws SQLException {
+        List<List<String>> out = new ArrayList<>();
+        for (int shard = 0; shard < 2; shard++) {
+            out.addAll(onShard(shard, PORTS_OF_LINES));
+        }
+        assertEquals(30, out.size());
+        assertTrue(out.contains(List.of(String.valueOf(SHARDS[0].port()))) && out.contains(List.of(String.valueOf(SHARDS[1].port()))),
+                "lines 1..30 are on both shards");
+        return sorted(out);
     }
 
     /** Orderings with a unique tie-breaker: the single database's answer is the only right one. */
@@ -697,12 +769,15 @@ class ShardingIT {
         assertEquals(want, rows(client("simple"), sql), "simple: " + sql);
     }
 
-    @Test
-    void preparedScatterIncludingNamedServerStatements() throws SQLException {
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT count(*), sum(total), min(created_at) FROM orders WHERE total > ?",
+            "SELECT id, created_at, customer_id FROM orders WHERE total > ? ORDER BY created_at DESC NULLS LAST, id LIMIT 30",
+    })
+    void preparedScatterIncludingNamedServerStatements(String sql) throws SQLException {
         Connection c = client("extended");
-        String sql = "SELECT count(*), sum(total), min(created_at) FROM orders WHERE total > ?";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < 8; i++) { // past pgjdbc's prepareThreshold (5): a named statement, Bind without Parse
+            for (int i = 0; i < 8; i++) { // past pgjdbc's prepareThreshold (5): a named statement, binary results
                 int floor = 50 * i;
                 ps.setInt(1, floor);
                 List<List<String>> got;
@@ -877,42 +952,71 @@ class ShardingIT {
         }
     }
 
+    /**
+     * Shard 1's server stopped: what maps to it fails with an error naming it (its number or address),
+     * shard 0 keeps serving existing and new clients; started again, shard 1 serves again. Last: it
+     * reports whether the clients that hit the down shard kept their connections (a client of a
+     * sharded database uses every shard; closing it for one shard's outage takes the others from it).
+     */
     @Test
     @Order(Integer.MAX_VALUE)
     void shardDownFailsItsStatementsNamingItAndTheOtherShardKeepsServing() throws Exception {
         Connection c = client("extended");
         Connection simple = client("simple");
         assertEquals(List.of("shard1", String.valueOf(ordersOf(k1))), ranWhere(c, countOf(k1)));
+        assertEquals(List.of("shard0", String.valueOf(ordersOf(k0))), ranWhere(simple, countOf(k0)));
+        List<String> closedByTheError = new ArrayList<>();
         SHARDS[1].local().orElseThrow().stop();
         try {
-            for (Connection conn : List.of(c, simple, client("extended"))) {
-                assertEquals(List.of("shard0", String.valueOf(ordersOf(k0))), ranWhere(conn, countOf(k0)),
-                        "shard 0 keeps serving");
-                SQLException keyed = assertThrows(SQLException.class, () -> ranWhere(conn, countOf(k1)), "shard 1 is down");
-                assertNamesShard(keyed, 1);
-                SQLException scatter = assertThrows(SQLException.class, () -> rows(conn, "SELECT count(*) FROM orders"),
-                        "a scatter needs every shard");
-                assertNamesShard(scatter, 1);
-                assertEquals(List.of("shard0", String.valueOf(ordersOf(k0))), ranWhere(conn, countOf(k0)),
-                        "the client carries on after the errors");
+            assertEquals(List.of("shard0", String.valueOf(ordersOf(k0))), ranWhere(c, countOf(k0)), "shard 0 keeps serving");
+            assertEquals(List.of("shard0", String.valueOf(ordersOf(k0))), ranWhere(simple, countOf(k0)), "and in simple mode");
+            List<String> probes = new ArrayList<>();
+            for (String mode : List.of("extended", "simple")) {
+                for (String what : List.of("keyed read", "keyed write", "scatter")) {
+                    probes.add(mode + " " + what);
+                }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT inet_server_port(), count(*) FROM orders WHERE customer_id = ?")) {
-                ps.setLong(1, k1);
-                assertNamesShard(assertThrows(SQLException.class, ps::executeQuery), 1);
+            for (String probe : probes) {
+                Connection conn = client(probe.startsWith("simple") ? "simple" : "extended"); // fresh: the previous may be closed
+                assertEquals(List.of("shard0", String.valueOf(ordersOf(k0))), ranWhere(conn, countOf(k0)),
+                        probe + ": a client connected after the stop uses shard 0");
+                Executable action = probe.endsWith("keyed read") ? () -> ranWhere(conn, countOf(k1))
+                        : probe.endsWith("keyed write") ? () -> conn.createStatement().executeUpdate(
+                                "UPDATE orders SET note = note WHERE customer_id = " + k1)
+                        : () -> rows(conn, "SELECT count(*), sum(total) FROM orders");
+                SQLException e = assertThrows(SQLException.class, action, probe + ": shard 1 is down");
+                assertNamesShard(e, 1, probe);
+                if (conn.isClosed() || !"ERROR".equals(PgErrors.severity(e))) {
+                    closedByTheError.add(probe + ": " + PgErrors.severity(e) + " " + PgErrors.describe(e));
+                } else {
+                    assertEquals(List.of("shard0", String.valueOf(ordersOf(k0))), ranWhere(conn, countOf(k0)),
+                            probe + ": the client carries on after the error");
+                }
+            }
+            try (PreparedStatement ps = client("extended").prepareStatement(
+                    "SELECT inet_server_port(), count(*) FROM orders WHERE customer_id = ?")) {
                 ps.setLong(1, k0);
-                assertEquals(String.valueOf(SHARDS[0].port()), one(ps));
+                assertEquals(String.valueOf(SHARDS[0].port()), one(ps), "a prepared keyed read for shard 0");
+                ps.setLong(1, k1);
+                assertNamesShard(assertThrows(SQLException.class, ps::executeQuery), 1, "prepared keyed read");
             }
+            assertEquals(List.of("shard0", String.valueOf(ordersOf(k0))), ranWhere(c, countOf(k0)),
+                    "the clients that did not touch shard 1 still work");
         } finally {
             SHARDS[1].local().orElseThrow().start();
         }
         Eventually.await(TIMEOUT, "shard 1 serves again", () -> {
-            try {
-                return ranWhere(c, countOf(k1)).equals(List.of("shard1", String.valueOf(ordersOf(k1))));
+            try (Connection conn = pgmux.connect(DB, APP, APP, Jdbc.props())) {
+                return ranWhere(conn, countOf(k1)).equals(List.of("shard1", String.valueOf(ordersOf(k1))));
             } catch (SQLException e) {
                 return false;
             }
         });
-        assertEquals(onSingle("SELECT count(*), sum(total) FROM orders"), rows(c, "SELECT count(*), sum(total) FROM orders"));
-        assertEquals(onSingle("SELECT count(*), sum(total) FROM orders"), rows(simple, "SELECT count(*), sum(total) FROM orders"));
+        for (Connection conn : List.of(c, simple, client("extended"))) {
+            assertEquals(List.of("shard1", String.valueOf(ordersOf(k1))), ranWhere(conn, countOf(k1)));
+            assertEquals(onSingle("SELECT count(*), sum(total) FROM orders"), rows(conn, "SELECT count(*), sum(total) FROM orders"));
+        }
+        assertEquals(List.of(), closedByTheError,
+                "an error for a down shard fails the statement, not the client's connection to every shard");
     }
 }

@@ -427,6 +427,11 @@ public final class ClientSession implements ServerListener, PoolClient {
             pool.acquire(this);
             return;
         }
+        if (shards != null) {
+            // name the shard: the client's other shards still serve, only this one failed
+            error = new PgError(error.severity(), error.code(), "shard " + routing.shard() + " of database \""
+                    + database + "\": " + error.message(), error.detail(), error.hint());
+        }
         closeWith(error.asFatal());
     }
 

@@ -222,6 +222,11 @@ final class ShardRouter {
         }
         boolean allShards = hint instanceof ShardHint.AllShards;
         if (sql == null || !touchesTables(sql)) {
+            if (inTransaction && sql != null) {
+                // the statements after it may name any shard: binding the transaction now would guess
+                return refuse(noKey().withHint("the first statement of a transaction on a sharded database must"
+                        + " name its shard; or SET pgmux.shard / pgmux.shard_key before BEGIN"));
+            }
             return bind(0); // SET, SHOW, SELECT now(), Sync...: any shard answers alike
         }
         boolean read = classifier.isHarmlessSelect(sql);

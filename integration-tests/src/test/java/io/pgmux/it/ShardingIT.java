@@ -727,12 +727,28 @@ class ShardingIT {
         assertEquals(portsOfLines(), sorted(rows(c, PORTS_OF_LINES)), "each shard answered for its own rows");
     }
 
-    /** The worked example of docs/sharding.md: {@code SELECT inet_server_port();  -- no key: every shard answers}. */
+    /** Statements that touch no table run on shard 0, or the session's shard; opening a transaction, refused. */
     @ParameterizedTest
     @ValueSource(strings = {"simple", "extended"})
-    void selectWithoutTablesScattersAsTheWorkedExampleShows(String mode) throws SQLException {
-        assertEquals(sorted(List.of(List.of(String.valueOf(SHARDS[0].port())), List.of(String.valueOf(SHARDS[1].port())))),
-                sorted(rows(client(mode), "SELECT inet_server_port()")));
+    void statementsWithoutTablesRunOnShardZero(String mode) throws SQLException {
+        Connection c = client(mode);
+        assertEquals(List.of(List.of(String.valueOf(SHARDS[0].port()))), rows(c, "SELECT inet_server_port()"));
+        assertEquals(List.of(List.of(String.valueOf(SHARDS[1].port()))),
+                rows(c, "/* pgmux: shard=1 */ SELECT inet_server_port()"));
+        c.setAutoCommit(false);
+        fails("0A000", () -> rows(c, "SELECT inet_server_port()"), "a table-free statement opening a transaction");
+        c.rollback();
+    }
+
+    /** The worked example of docs/sharding.md: {@code SELECT inet_server_port(), count(*) FROM orders; -- rows concatenated}. */
+    @ParameterizedTest
+    @ValueSource(strings = {"simple", "extended"})
+    void workedExamplePortAndCountPerShard(String mode) throws SQLException {
+        List<List<String>> want = new ArrayList<>();
+        for (int shard = 0; shard < 2; shard++) {
+            want.add(List.of(String.valueOf(SHARDS[shard].port()), String.valueOf(count(shard, "true"))));
+        }
+        assertEquals(sorted(want), sorted(rows(client(mode), "SELECT inet_server_port(), count(*) FROM orders")));
     }
 
     private static final String PORTS_OF_LINES = "SELECT inet_server_port() FROM order_lines WHERE line <= 30";

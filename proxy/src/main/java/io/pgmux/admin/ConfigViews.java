@@ -71,6 +71,11 @@ final class ConfigViews {
             t.row(k + "replicas", db.replicas(), List.of(), "no");
             if (!db.replicas().isEmpty()) {
                 t.row(k + "replica_weights", db.replicaWeights(), null, "no");
+            }
+            if (db.isSharded()) {
+                sharding(t, k, db);
+            }
+            if (db.isSharded() || !db.replicas().isEmpty()) {
                 routing(t, k + "routing.", db.routing());
             }
         }
@@ -80,7 +85,24 @@ final class ConfigViews {
         return t.build();
     }
 
-    /** The routing: block of a database with replicas (RELOAD applies changes, SET does not). */
+    /** The sharding: block and the shards of a sharded database (RELOAD applies changes). */
+    private static void sharding(ResultTable.Builder t, String k, DatabaseConfig db) {
+        io.pgmux.config.ShardingConfig s = db.sharding().orElseThrow();
+        io.pgmux.config.ShardingConfig d = io.pgmux.config.ShardingConfig.defaults();
+        t.row(k + "sharding.function", name(s.function()), name(d.function()), "no");
+        t.row(k + "sharding.key_type", name(s.keyType()), name(d.keyType()), "no");
+        t.row(k + "sharding.tables", s.tables(), d.tables(), "no");
+        t.row(k + "sharding.default_column", s.defaultColumn().orElse(null), null, "no");
+        t.row(k + "sharding.no_key", name(s.noKey()), name(d.noKey()), "no");
+        t.row(k + "sharding.max_scatter_rows", s.maxScatterRows(), d.maxScatterRows(), "no");
+        for (int i = 0; i < db.shards().size(); i++) {
+            io.pgmux.config.ShardConfig shard = db.shards().get(i);
+            t.row(k + "shards[" + i + "].primary", shard.primary(), null, "no");
+            t.row(k + "shards[" + i + "].replicas", shard.replicas(), List.of(), "no");
+        }
+    }
+
+    /** The routing: block of a database with replicas or shards (RELOAD applies changes, SET does not). */
     private static void routing(ResultTable.Builder t, String k, RoutingConfig r) {
         RoutingConfig d = RoutingConfig.defaults();
         t.row(k + "autocommit_selects", name(r.autocommitSelects()), name(d.autocommitSelects()), "no");

@@ -71,9 +71,18 @@ final class PoolViews {
                         Formats.flag(paused), 0);
                 continue;
             }
-            t.row(name, db.primary().host(), db.primary().port(), db.primary().database(), db.primary().user(),
-                    db.pool().size(), db.pool().minIdle(), 0, db.pool().maxLifetime().toSeconds(),
-                    db.pool().mode().configName(), null, 0, servers, 0, clientCount, Formats.flag(paused), 0);
+            // a sharded database: a row per shard, named as its pools are (orders@shard1)
+            for (int i = 0; i < db.shards().size(); i++) {
+                io.pgmux.config.BackendUrl primary = db.shards().get(i).primary();
+                String shard = "shard" + i;
+                long shardServers = !db.isSharded() ? servers : states.stream()
+                        .filter(s -> s.pool().key().database().equals(name) && (s.pool().key().backend().equals(shard)
+                                || s.pool().key().backend().startsWith(shard + "-")))
+                        .mapToLong(s -> s.servers().size()).sum();
+                t.row(db.isSharded() ? name + "@" + shard : name, primary.host(), primary.port(), primary.database(),
+                        primary.user(), db.pool().size(), db.pool().minIdle(), 0, db.pool().maxLifetime().toSeconds(),
+                        db.pool().mode().configName(), null, 0, shardServers, 0, clientCount, Formats.flag(paused), 0);
+            }
         }
         return t.build();
     }

@@ -218,7 +218,7 @@ final class LoopPool {
         }
         waitingCount = 0;
         starving = false;
-        if (pool.anotherPartitionStarving(this)) {
+        if (pool.anotherPartitionStarving(this, held() + 1)) {
             c.close(); // its slot is reopened on the starved loop
             return;
         }
@@ -258,9 +258,14 @@ final class LoopPool {
         pool.unreserve();
     }
 
+    /** The connections this partition holds, idle or leased (read from other loops: approximate). */
+    int held() {
+        return idleCount + activeCount;
+    }
+
     /** Another loop is starved: give up one idle connection (the least recently used). */
     void donateIdle() {
-        if (!idle.isEmpty() && pool.anotherPartitionStarving(this)) {
+        if (!idle.isEmpty() && pool.anotherPartitionStarving(this, held())) {
             ServerConnection c = idle.pollLast();
             idleCount = idle.size();
             c.close();

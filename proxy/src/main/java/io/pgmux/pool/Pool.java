@@ -118,9 +118,17 @@ public final class Pool {
         }
     }
 
-    boolean anotherPartitionStarving(LoopPool self) {
+    /**
+     * True when another partition is starved and holds fewer connections than {@code self} would
+     * after giving one up ({@code held}: what {@code self} holds now). Partitions that hold about
+     * the same share keep their connections: closing one to reopen it on the other loop costs a
+     * server login, and under load every loop's waiters come and go, so moving connections between
+     * equal partitions would only churn (a sharded database's pools showed hundreds of logins a
+     * second). Rebalancing is for a loop left with too few.
+     */
+    boolean anotherPartitionStarving(LoopPool self, int held) {
         for (LoopPool p : partitions) {
-            if (p != self && p.isStarving()) {
+            if (p != self && p.isStarving() && (p.held() == 0 || p.held() + 1 < held)) {
                 return true;
             }
         }

@@ -20,15 +20,16 @@ import org.yaml.snakeyaml.nodes.Node;
 final class ConfigMapper {
 
     static final List<String> ROOT_KEYS = List.of("listen", "workers", "shutdown_timeout", "admin", "metrics",
-            "limits", "log", "pool_defaults", "users", "databases");
+            "limits", "log", "pool_defaults", "breaker_defaults", "users", "databases");
     static final List<String> ADMIN_KEYS = List.of("listen", "users");
     static final List<String> METRICS_KEYS = List.of("listen");
     static final List<String> LIMITS_KEYS = List.of("max_client_connections", "query_wait_timeout",
-            "max_message_size", "auth_timeout", "max_client_prepared_statements");
+            "max_message_size", "auth_timeout", "max_client_prepared_statements", "query_timeout",
+            "idle_transaction_timeout", "client_idle_timeout");
     static final List<String> LOG_KEYS = List.of("level", "format", "queries", "slow_query_threshold");
     static final List<String> USER_KEYS = List.of("name", "password", "auth");
     static final List<String> DATABASE_KEYS = List.of("pool", "primary", "replicas", "on_session_state", "routing",
-            "sharding", "shards");
+            "sharding", "shards", "breaker");
     static final List<String> REPLICA_KEYS = List.of("url", "weight");
     static final List<String> SHARDING_KEYS = List.of("function", "tables", "default_column", "key_type", "no_key",
             "max_scatter_rows");
@@ -38,6 +39,8 @@ final class ConfigMapper {
             "health_check_timeout", "retry_reads", "deny_functions");
     static final List<String> POOL_KEYS = List.of("mode", "size", "min_idle", "max_lifetime", "idle_timeout",
             "connect_timeout", "server_reset_query", "max_prepared_statements", "track_extra_parameters");
+    static final List<String> BREAKER_KEYS = List.of("enabled", "failure_threshold", "failure_rate", "window",
+            "minimum_calls", "slow_call_threshold", "open_timeout", "max_open_timeout", "half_open_probes");
 
     private static final List<String> POOL_MODES = List.of("session", "transaction", "statement");
     private static final List<String> LOG_FORMATS = List.of("text", "json");
@@ -48,8 +51,20 @@ final class ConfigMapper {
     private static final Pattern LAG_AS_TIME = Pattern.compile("[-+]?[0-9]+ ?(ms|s|m|h|d)");
     static final String EXPECTED_REPLICA_LAG = "expected a size like 16MB or a duration like 10s";
 
-    /** The mapped configuration plus the merged {@code pool_defaults}, which the validator checks too. */
-    record Result(ProxyConfig config, PoolConfig poolDefaults) {
+    /**
+     * The mapped configuration plus the merged {@code pool_defaults} and {@code breaker_defaults}, which
+     * the validator checks too.
+     */
+    record Result(ProxyConfig config, PoolConfig poolDefaults, BreakerConfig breakerDefaults) {
+
+        /** With the built-in breaker defaults. */
+        Result(ProxyConfig config, PoolConfig poolDefaults) {
+            this(config, poolDefaults, BreakerConfig.defaults());
+        }
+    }
+
+    /** What a database entry inherits for the keys it leaves out. */
+    private record Defaults(PoolConfig pool, BreakerConfig breaker) {
     }
 
     private ConfigMapper() {
@@ -65,6 +80,9 @@ final class ConfigMapper {
         ProxyConfig base = ProxyConfig.defaults();
         PoolConfig poolDefaults = top.get("pool_defaults").flatMap(n -> n.asMapping(POOL_KEYS))
                 .map(m -> pool(m, PoolConfig.defaults())).orElse(PoolConfig.defaults());
+        BreakerConfig breakerDefaults = section(top, "breaker_defaults", BREAKER_KEYS)
+                .map(m -> BreakerMapper.breaker(m, BreakerConfig.defaults())).orElse(BreakerConfig.defaults());
+        Defaults defaults = new Defaults(poolDefaults, breakerDefaults);
         ProxyConfig config = new ProxyConfig(
                 top.value("listen", HostPort::parse, base.listen()),
                 top.integer("workers", base.workers()),
@@ -74,10 +92,10 @@ final class ConfigMapper {
                 section(top, "limits", LIMITS_KEYS).map(ConfigMapper::limits).orElse(base.limits()),
                 section(top, "log", LOG_KEYS).map(ConfigMapper::log).orElse(base.log()),
                 top.get("users").flatMap(YamlNode::asList).map(ConfigMapper::users).orElse(List.of()),
-                top.get("databases").flatMap(n -> n.asMapping(null)).map(m -> databases(m, poolDefaults))
+                top.get("databases").flatMap(n -> n.asMapping(null)).map(m -> databases(m, defaults))
                         .orElse(Map.of()),
                 source);
-        return new Result(config, poolDefaults);
+        return new Result(config, poolDefaults, breakerDefaults);
     }
 
     private static Optional<YamlMapping> section(YamlMapping parent, String key, List<String> keys) {
@@ -115,7 +133,10 @@ final class ConfigMapper {
                 m.duration("query_wait_timeout", base.queryWaitTimeout()),
                 maxMessageSize,
                 m.duration("auth_timeout", base.authTimeout()),
-                m.integer("max_client_prepared_statements", base.maxClientPreparedStatements()));
+                m.integer("max_client_prepared_statements", base.maxClientPreparedStatements()),
+                m.duration("query_timeout", base.queryTimeout()),
+                m.duration("idle_transaction_timeout", base.idleTransactionTimeout()),
+                m.duration("client_idle_timeout", base.clientIdleTimeout()));
     }
 
     private static LogConfig log(YamlMapping m) {
@@ -142,30 +163,32 @@ final class ConfigMapper {
         return users;
     }
 
-    private static Map<String, DatabaseConfig> databases(YamlMapping m, PoolConfig poolDefaults) {
+    private static Map<String, DatabaseConfig> databases(YamlMapping m, Defaults defaults) {
         Map<String, DatabaseConfig> databases = new LinkedHashMap<>();
         for (Map.Entry<String, YamlNode> entry : m.entries()) {
             String name = entry.getKey();
-            entry.getValue().asMapping(DATABASE_KEYS).flatMap(db -> database(name, db, poolDefaults))
+            entry.getValue().asMapping(DATABASE_KEYS).flatMap(db -> database(name, db, defaults))
                     .ifPresent(db -> databases.put(name, db));
         }
         return databases;
     }
 
     /** One entry: its servers are a primary with replicas, or (when sharded) a list of shards. */
-    private static Optional<DatabaseConfig> database(String name, YamlMapping db, PoolConfig poolDefaults) {
+    private static Optional<DatabaseConfig> database(String name, YamlMapping db, Defaults defaults) {
         Function<String, BackendUrl> url = text -> BackendUrl.parse(text, name);
-        PoolConfig pool = section(db, "pool", POOL_KEYS).map(p -> pool(p, poolDefaults)).orElse(poolDefaults);
+        PoolConfig pool = section(db, "pool", POOL_KEYS).map(p -> pool(p, defaults.pool())).orElse(defaults.pool());
+        BreakerConfig breaker = section(db, "breaker", BREAKER_KEYS)
+                .map(b -> BreakerMapper.breaker(b, defaults.breaker())).orElse(defaults.breaker());
         SessionStatePolicy onSessionState = db.choice("on_session_state", SESSION_STATE_POLICIES,
                 SessionStatePolicy::fromConfigName, DatabaseConfig.DEFAULT_ON_SESSION_STATE);
         RoutingConfig routing = section(db, "routing", ROUTING_KEYS).map(ConfigMapper::routing)
                 .orElse(RoutingConfig.defaults());
         if (ShardingMapper.declared(db)) {
             return ShardingMapper.map(db, url).map(s -> DatabaseConfig.sharded(name, pool, onSessionState, routing,
-                    s.sharding(), s.shards()));
+                    s.sharding(), s.shards()).withBreaker(breaker));
         }
         return ServersMapper.servers(db, url).map(s -> new DatabaseConfig(name, pool, s.primary(), s.replicas(),
-                onSessionState, s.replicaWeights(), routing));
+                onSessionState, s.replicaWeights(), routing).withBreaker(breaker));
     }
 
     /** {@code max_replica_lag}: a limit in bytes or in replay time; zero means no limit of that kind. */

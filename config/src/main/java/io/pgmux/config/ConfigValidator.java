@@ -24,11 +24,13 @@ final class ConfigValidator {
     private final Locations locations;
 
     private final ShardingRules shardingRules;
+    private final BreakerRules breakerRules;
 
     private ConfigValidator(Problems problems, Locations locations) {
         this.problems = problems;
         this.locations = locations;
         this.shardingRules = new ShardingRules(this::report);
+        this.breakerRules = new BreakerRules(this::report, locations::has);
     }
 
     static void validate(ConfigMapper.Result mapped, Problems problems, Locations locations) {
@@ -38,6 +40,7 @@ final class ConfigValidator {
         v.limits(config.limits());
         v.users(config);
         v.pool("pool_defaults", mapped.poolDefaults());
+        v.breakerRules.check("breaker_defaults", mapped.breakerDefaults());
         v.databases(config.databases().values());
         v.listeners(config);
     }
@@ -128,6 +131,7 @@ final class ConfigValidator {
             pool("databases." + db.name() + ".pool", db.pool());
             replicas("databases." + db.name(), db);
             shardingRules.check("databases." + db.name(), db);
+            breakerRules.check("databases." + db.name() + ".breaker", db.breaker());
         }
     }
 

@@ -25,10 +25,12 @@ import java.util.Optional;
  * @param sharding       how keys map to shards; empty for a database that is not sharded
  * @param shards         the shards, at least one; for a database that is not sharded, the one made of
  *                       {@code primary} and {@code replicas}
+ * @param breaker        circuit breaker settings, with {@code breaker_defaults} and built-in defaults filled
+ *                       in; each server of each shard gets a breaker of its own with these settings
  */
 public record DatabaseConfig(String name, PoolConfig pool, BackendUrl primary, List<BackendUrl> replicas,
                              SessionStatePolicy onSessionState, List<Integer> replicaWeights, RoutingConfig routing,
-                             Optional<ShardingConfig> sharding, List<ShardConfig> shards) {
+                             Optional<ShardingConfig> sharding, List<ShardConfig> shards, BreakerConfig breaker) {
 
     public static final SessionStatePolicy DEFAULT_ON_SESSION_STATE = SessionStatePolicy.PIN;
 
@@ -44,6 +46,7 @@ public record DatabaseConfig(String name, PoolConfig pool, BackendUrl primary, L
         Objects.requireNonNull(onSessionState, "onSessionState");
         Objects.requireNonNull(routing, "routing");
         Objects.requireNonNull(sharding, "sharding");
+        Objects.requireNonNull(breaker, "breaker");
         ShardConfig first = new ShardConfig(primary, replicas, replicaWeights);
         replicas = first.replicas();
         replicaWeights = first.replicaWeights();
@@ -60,6 +63,14 @@ public record DatabaseConfig(String name, PoolConfig pool, BackendUrl primary, L
         if (!shards.get(0).equals(first)) {
             throw new IllegalArgumentException("primary and replicas must be those of shard 0");
         }
+    }
+
+    /** A database with the default breaker settings. */
+    public DatabaseConfig(String name, PoolConfig pool, BackendUrl primary, List<BackendUrl> replicas,
+                          SessionStatePolicy onSessionState, List<Integer> replicaWeights, RoutingConfig routing,
+                          Optional<ShardingConfig> sharding, List<ShardConfig> shards) {
+        this(name, pool, primary, replicas, onSessionState, replicaWeights, routing, sharding, shards,
+                BreakerConfig.defaults());
     }
 
     /** A database that is not sharded. */
@@ -96,9 +107,15 @@ public record DatabaseConfig(String name, PoolConfig pool, BackendUrl primary, L
         return sharding.isPresent();
     }
 
-    /** The same database with other pool settings; keeps everything else, shards included. */
+    /** The same database with other pool settings; keeps everything else, shards and breaker included. */
     public DatabaseConfig withPool(PoolConfig newPool) {
         return new DatabaseConfig(name, newPool, primary, replicas, onSessionState, replicaWeights, routing,
-                sharding, shards);
+                sharding, shards, breaker);
+    }
+
+    /** The same database with other breaker settings; keeps everything else, shards included. */
+    public DatabaseConfig withBreaker(BreakerConfig newBreaker) {
+        return new DatabaseConfig(name, pool, primary, replicas, onSessionState, replicaWeights, routing,
+                sharding, shards, newBreaker);
     }
 }

@@ -11,13 +11,22 @@ import java.util.Objects;
  * @param maxMessageSize              largest client protocol message accepted, in bytes
  * @param authTimeout                 time a client has to finish startup and authentication
  * @param maxClientPreparedStatements named prepared statements one client may hold in transaction mode
+ * @param queryTimeout                a request a server works on longer is canceled; zero = never
+ *                                    (PgBouncer's {@code query_timeout})
+ * @param idleTransactionTimeout      a client idle inside a transaction longer is disconnected; zero = never
+ *                                    (PgBouncer's {@code idle_transaction_timeout})
+ * @param clientIdleTimeout           a client idle between transactions longer is disconnected; zero = never
+ *                                    (PgBouncer's {@code client_idle_timeout})
  */
 public record LimitsConfig(
         int maxClientConnections,
         Duration queryWaitTimeout,
         int maxMessageSize,
         Duration authTimeout,
-        int maxClientPreparedStatements) {
+        int maxClientPreparedStatements,
+        Duration queryTimeout,
+        Duration idleTransactionTimeout,
+        Duration clientIdleTimeout) {
 
     /** Smallest accepted {@code max_message_size}. */
     public static final int MIN_MESSAGE_SIZE = 1024;
@@ -28,10 +37,32 @@ public record LimitsConfig(
     public LimitsConfig {
         Objects.requireNonNull(queryWaitTimeout, "queryWaitTimeout");
         Objects.requireNonNull(authTimeout, "authTimeout");
+        Objects.requireNonNull(queryTimeout, "queryTimeout");
+        Objects.requireNonNull(idleTransactionTimeout, "idleTransactionTimeout");
+        Objects.requireNonNull(clientIdleTimeout, "clientIdleTimeout");
     }
 
-    /** 10000 clients, 120s wait, 256MB messages, 30s to authenticate, 10000 statements. */
+    /** Limits without query, idle-in-transaction or client idle timeouts (all three off). */
+    public LimitsConfig(int maxClientConnections, Duration queryWaitTimeout, int maxMessageSize, Duration authTimeout,
+                        int maxClientPreparedStatements) {
+        this(maxClientConnections, queryWaitTimeout, maxMessageSize, authTimeout, maxClientPreparedStatements,
+                Duration.ZERO, Duration.ZERO, Duration.ZERO);
+    }
+
+    /** 10000 clients, 120s wait, 256MB messages, 30s to authenticate, 10000 statements, no idle or query timeouts. */
     public static LimitsConfig defaults() {
         return new LimitsConfig(10_000, Duration.ofSeconds(120), 256 << 20, Duration.ofSeconds(30), 10_000);
+    }
+
+    /** The same limits with another {@code query_wait_timeout}: for SET, which must keep every other value. */
+    public LimitsConfig withQueryWaitTimeout(Duration timeout) {
+        return new LimitsConfig(maxClientConnections, timeout, maxMessageSize, authTimeout,
+                maxClientPreparedStatements, queryTimeout, idleTransactionTimeout, clientIdleTimeout);
+    }
+
+    /** The same limits with another {@code max_client_connections}: for SET, which must keep every other value. */
+    public LimitsConfig withMaxClientConnections(int max) {
+        return new LimitsConfig(max, queryWaitTimeout, maxMessageSize, authTimeout,
+                maxClientPreparedStatements, queryTimeout, idleTransactionTimeout, clientIdleTimeout);
     }
 }

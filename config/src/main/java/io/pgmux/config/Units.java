@@ -64,6 +64,19 @@ public final class Units {
         }
     }
 
+    /** A duration as the file writes it, in its largest exact unit: {@code 2m}, {@code 90s}, {@code 1500ms}. */
+    static String format(Duration d) {
+        long ms = d.toMillis();
+        long[] sizes = {86_400_000, 3_600_000, 60_000, 1000};
+        String[] units = {"d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (ms != 0 && ms % sizes[i] == 0) {
+                return ms / sizes[i] + units[i];
+            }
+        }
+        return ms == 0 ? "0" : ms + "ms";
+    }
+
     /**
      * Bytes: {@code 1024}, {@code 64kB}, {@code 64KB}, {@code 64KiB}, {@code 256MB}, {@code 1GB}. Every
      * unit is a power of 1024, as in PostgreSQL's own settings, whatever its spelling.

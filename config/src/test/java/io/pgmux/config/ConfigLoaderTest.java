@@ -63,6 +63,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void limitsCopiesForSetKeepEveryOtherLimit() {
+        LimitsConfig l = parse("limits: { query_timeout: 5m, idle_transaction_timeout: 30s, client_idle_timeout: 1h }")
+                .limits();
+        assertEquals(Duration.ofMinutes(5), l.queryTimeout());
+        LimitsConfig waited = l.withQueryWaitTimeout(Duration.ofSeconds(7));
+        assertEquals(Duration.ofSeconds(7), waited.queryWaitTimeout());
+        assertEquals(l, waited.withQueryWaitTimeout(l.queryWaitTimeout()));
+        LimitsConfig more = l.withMaxClientConnections(3);
+        assertEquals(3, more.maxClientConnections());
+        assertEquals(l, more.withMaxClientConnections(l.maxClientConnections()));
+        assertEquals(LimitsConfig.defaults(), new LimitsConfig(10_000, Duration.ofSeconds(120), 256 << 20,
+                Duration.ofSeconds(30), 10_000), "the short constructor leaves the three timeouts off");
+    }
+
+    @Test
     void everyKey() {
         ProxyConfig c = parse("""
                 listen: "[::1]:7000"
@@ -79,6 +94,9 @@ class ConfigLoaderTest {
                   max_message_size: 64MB
                   auth_timeout: 10s
                   max_client_prepared_statements: 50
+                  query_timeout: 5m
+                  idle_transaction_timeout: 30s
+                  client_idle_timeout: 1h
                 log:
                   level: DEBUG
                   format: json
@@ -111,7 +129,8 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofMinutes(1), c.shutdownTimeout());
         assertEquals(new AdminConfig(new HostPort("127.0.0.1", 7001), List.of("boss")), c.admin());
         assertEquals(new MetricsConfig(new HostPort("127.0.0.1", 7002)), c.metrics());
-        assertEquals(new LimitsConfig(500, Duration.ZERO, 64 << 20, Duration.ofSeconds(10), 50), c.limits());
+        assertEquals(new LimitsConfig(500, Duration.ZERO, 64 << 20, Duration.ofSeconds(10), 50, Duration.ofMinutes(5),
+                Duration.ofSeconds(30), Duration.ofHours(1)), c.limits());
         assertEquals(new LogConfig("debug", LogFormat.JSON, true, Duration.ofMillis(250)), c.log());
         assertEquals(List.of(
                 new UserConfig("app", Secret.of("app"), AuthMethod.SCRAM_SHA_256),

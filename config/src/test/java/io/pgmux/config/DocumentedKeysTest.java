@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every key the schema knows is described in docs/configuration.md (and the routing keys in docs/routing.md,
- * the sharding keys in docs/sharding.md).
+ * the sharding keys in docs/sharding.md, the breaker keys and timeouts in docs/resilience.md).
  */
 class DocumentedKeysTest {
 
@@ -31,7 +31,7 @@ class DocumentedKeysTest {
         for (List<String> keys : List.of(ConfigMapper.ROOT_KEYS, ConfigMapper.ADMIN_KEYS, ConfigMapper.METRICS_KEYS,
                 ConfigMapper.LIMITS_KEYS, ConfigMapper.LOG_KEYS, ConfigMapper.USER_KEYS, ConfigMapper.DATABASE_KEYS,
                 ConfigMapper.REPLICA_KEYS, ConfigMapper.ROUTING_KEYS, ConfigMapper.POOL_KEYS, ConfigMapper.SHARDING_KEYS,
-                ConfigMapper.SHARD_KEYS)) {
+                ConfigMapper.SHARD_KEYS, ConfigMapper.BREAKER_KEYS)) {
             for (String key : keys) {
                 assertTrue(mentions(doc, key), "docs/configuration.md does not describe `" + key + "`");
             }
@@ -53,5 +53,19 @@ class DocumentedKeysTest {
         for (String key : ConfigMapper.SHARDING_KEYS) {
             assertTrue(mentions(doc, key), "docs/sharding.md does not mention `" + key + "`");
         }
+    }
+
+    @Test
+    void resilienceGuideNamesEveryBreakerKeyAndTimeout() throws IOException {
+        String doc = doc("resilience.md");
+        for (String key : ConfigMapper.BREAKER_KEYS) {
+            assertTrue(mentions(doc, key), "docs/resilience.md does not mention `" + key + "`");
+        }
+        for (String key : List.of("connect_timeout", "query_wait_timeout", "auth_timeout", "idle_timeout",
+                "max_lifetime", "query_timeout", "idle_transaction_timeout", "client_idle_timeout",
+                "health_check_timeout", "shutdown_timeout")) {
+            assertTrue(mentions(doc, key), "docs/resilience.md does not list the timeout `" + key + "`");
+        }
+        assertTrue(doc.startsWith("# Resilience\n\n**Status"), "docs/resilience.md opens with its status line");
     }
 }

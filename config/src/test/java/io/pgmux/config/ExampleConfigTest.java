@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** The shipped example, {@code config/pgmux.yaml}, loads and says what its comments promise. */
@@ -38,17 +39,18 @@ class ExampleConfigTest {
         assertEquals(List.of(new BackendUrl("127.0.0.1", 5433, "app", "app", "app", Map.of())), app.replicas());
         assertEquals(List.of(1), app.replicaWeights());
         assertEquals(RoutingConfig.defaults(), app.routing(), "the routing block is commented out, with the defaults");
+        assertEquals(BreakerConfig.defaults(), app.breaker(), "the breaker block is commented out, with the defaults");
     }
 
-    @Test
-    void commentedRoutingBlockShowsEveryKeyWithItsDefault() throws Exception {
-        // uncomment "    # routing:" and the "    #   key: value" lines under it
+    /** The example with the commented block {@code name:} of database {@code app} and its key lines uncommented. */
+    private static String uncommentDatabaseBlock(String name) throws Exception {
+        // uncomment "    # <name>:" and the "    #   key: value" lines under it
         StringBuilder yaml = new StringBuilder();
         boolean inBlock = false;
         for (String line : Files.readString(Path.of("pgmux.yaml")).split("\n", -1)) {
-            if (line.equals("    # routing:")) {
+            if (line.equals("    # " + name + ":")) {
                 inBlock = true;
-                yaml.append("    routing:\n");
+                yaml.append("    ").append(name).append(":\n");
             } else if (inBlock && line.startsWith("    #   ")) {
                 yaml.append("      ").append(line.substring(8)).append('\n');
             } else {
@@ -56,11 +58,38 @@ class ExampleConfigTest {
                 yaml.append(line).append('\n');
             }
         }
-        ProxyConfig c = ConfigLoader.parse(yaml.toString(), "pgmux.yaml", Map.of());
-        assertEquals(RoutingConfig.defaults(), c.database("app").orElseThrow().routing());
-        for (String key : ConfigMapper.ROUTING_KEYS) {
-            assertTrue(yaml.toString().contains("\n      " + key + ": "), "pgmux.yaml does not show routing." + key);
+        return yaml.toString();
+    }
+
+    /** The commented block {@code name:} of database {@code app} loads to {@code defaults} and shows every key. */
+    private static void assertCommentedBlockShowsEveryKeyWithItsDefault(String name, List<String> keys,
+            Function<DatabaseConfig, Object> block, Object defaults) throws Exception {
+        String yaml = uncommentDatabaseBlock(name);
+        ProxyConfig c = ConfigLoader.parse(yaml, "pgmux.yaml", Map.of());
+        assertEquals(defaults, block.apply(c.database("app").orElseThrow()));
+        for (String key : keys) {
+            assertTrue(yaml.contains("\n      " + key + ": "), "pgmux.yaml does not show " + name + "." + key);
         }
+    }
+
+    @Test
+    void commentedRoutingBlockShowsEveryKeyWithItsDefault() throws Exception {
+        assertCommentedBlockShowsEveryKeyWithItsDefault("routing", ConfigMapper.ROUTING_KEYS, DatabaseConfig::routing,
+                RoutingConfig.defaults());
+    }
+
+    @Test
+    void commentedBreakerBlockShowsEveryKeyWithItsDefault() throws Exception {
+        assertCommentedBlockShowsEveryKeyWithItsDefault("breaker", ConfigMapper.BREAKER_KEYS, DatabaseConfig::breaker,
+                BreakerConfig.defaults());
+    }
+
+    @Test
+    void commentedBreakerDefaultsLoad() throws Exception {
+        String yaml = Files.readString(Path.of("pgmux.yaml")).replace("# breaker_defaults:\n#   ",
+                "breaker_defaults:\n  ");
+        ProxyConfig c = ConfigLoader.parse(yaml, "pgmux.yaml", Map.of());
+        assertEquals(BreakerConfig.defaults(), c.database("app").orElseThrow().breaker());
     }
 
     @Test

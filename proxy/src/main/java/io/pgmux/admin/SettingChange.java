@@ -69,16 +69,14 @@ final class SettingChange {
             }
             case "limits.query_wait_timeout" -> {
                 Duration d = parse(key, value, Units::parseDuration);
-                return withLimits(c, new LimitsConfig(l.maxClientConnections(), d, l.maxMessageSize(), l.authTimeout(),
-                        l.maxClientPreparedStatements()));
+                return withLimits(c, l.withQueryWaitTimeout(d));
             }
             case "limits.max_client_connections" -> {
                 int n = parse(key, value, Units::parseInt);
                 if (n < 1) {
                     throw invalid(key, value, "must be at least 1");
                 }
-                return withLimits(c, new LimitsConfig(n, l.queryWaitTimeout(), l.maxMessageSize(), l.authTimeout(),
-                        l.maxClientPreparedStatements()));
+                return withLimits(c, l.withMaxClientConnections(n));
             }
             default -> {
                 if (k.startsWith("databases.") && k.endsWith(".pool.size")) {

@@ -114,8 +114,8 @@ class AdminConsoleIT {
         assertEquals(admin.query("SHOW STATS_TOTALS").columns(), admin.query("show stats_averages;").columns());
         assertEquals(List.of("database", "role", "address", "health", "in_recovery", "checked_at", "last_error",
                 "lag_bytes", "lag_seconds", "breaker"), admin.query("SHOW BACKENDS").columns());
-        assertEquals(List.of("database", "role", "address", "state", "failures", "opened_at", "next_probe"),
-                admin.query("SHOW BREAKERS").columns());
+        assertEquals(List.of("database", "role", "address", "state", "failures", "consecutive_failures", "opens",
+                "rejected", "opened_at", "next_probe", "last_failure"), admin.query("SHOW BREAKERS").columns());
         assertEquals(List.of("user", "database", "addr", "port", "connect_time", "pinned_by", "ptr", "link",
                 "remote_pid"), admin.query("SHOW PINNED").columns());
         assertEquals(List.of("database", "user", "pool_mode", "max_prepared_statements", "server_connections",
@@ -233,8 +233,13 @@ class AdminConsoleIT {
         assertEquals("f", primary.get("in_recovery"));
         assertEquals("127.0.0.1:" + pg.port(), primary.get("address"));
         assertNull(primary.get("lag_bytes"), "a primary has no lag");
-        assertEquals("n/a", primary.get("breaker"));
-        assertTrue(admin.query("SHOW BREAKERS").rows().isEmpty(), "no breakers until they exist");
+        assertEquals("closed", primary.get("breaker"));
+        Map<String, String> breaker = admin.query("SHOW BREAKERS").one("database", DB);
+        assertEquals("primary", breaker.get("role"));
+        assertEquals("127.0.0.1:" + pg.port(), breaker.get("address"));
+        assertEquals("closed", breaker.get("state"));
+        assertEquals("0", breaker.get("failures"));
+        assertNull(breaker.get("next_probe"), "a closed breaker has no next probe");
 
         try (Connection c = app(); Statement st = c.createStatement()) {
             assertTrue(admin.query("SHOW PINNED").rows().isEmpty());

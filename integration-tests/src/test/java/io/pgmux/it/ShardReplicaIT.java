@@ -107,7 +107,7 @@ class ShardReplicaIT {
         String primary1 = shard1.port() + " primary";
         try (Connection c = pgmux.connect(DB, USER, USER, Jdbc.props())) {
             // the monitor must have seen shard 0's replica up before reads go to it
-            Eventually.await(TIMEOUT, "a keyed read on shard 0's replica", () -> unchecked(() -> where(c, ID_ON.get(0))),
+            Eventually.await(TIMEOUT, "a keyed read on shard 0's replica", () -> Jdbc.unchecked(() -> where(c, ID_ON.get(0))),
                     replica0::equals);
             for (int i = 0; i < 8; i++) { // past pgjdbc's prepareThreshold: named statements too
                 assertEquals(replica0, where(c, ID_ON.get(0)), "autocommit read, shard 0");
@@ -128,17 +128,5 @@ class ShardReplicaIT {
         }
         assertEquals("101", shard0.primary().queryString(DB, "SELECT balance FROM accounts WHERE id = " + ID_ON.get(0)));
         assertEquals("100", shard1.queryString(DB, "SELECT min(balance) FROM accounts"), "nothing written on shard 1");
-    }
-
-    private interface SqlCall<T> {
-        T call() throws SQLException;
-    }
-
-    private static <T> T unchecked(SqlCall<T> call) {
-        try {
-            return call.call();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

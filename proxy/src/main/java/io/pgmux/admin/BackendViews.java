@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * SHOW BACKENDS and SHOW BREAKERS (pgmux's own). Health, role and lag come from the routing
  * monitor's checks for databases with replicas, from an on-demand probe (cached a few seconds) for
- * the others. Circuit breakers do not exist yet: breaker reads {@code n/a}, and SHOW BREAKERS has
- * its columns but no rows, rather than values that would look measured.
+ * the others. The breaker column and SHOW BREAKERS show each server's circuit breaker
+ * ({@code n/a} where a database turns breakers off).
  */
 final class BackendViews {
     static final String NOT_AVAILABLE = "n/a";
@@ -16,20 +16,38 @@ final class BackendViews {
     private BackendViews() {
     }
 
-    static ResultTable backends(List<BackendStatus> statuses) {
+    static ResultTable backends(List<BackendStatus> statuses, io.pgmux.resilience.Breakers breakers) {
         ResultTable.Builder t = ResultTable.builder("database", "role", "address", "health", "in_recovery",
                 "checked_at", "last_error", "lag_bytes", "lag_seconds", "breaker");
         for (BackendStatus s : statuses) {
             t.row(s.database(), s.role().label(), s.address(), s.health().label(),
                     s.inRecovery() == null ? null : s.inRecovery() ? "t" : "f", Formats.time(s.checkedAtMillis()),
                     s.error(), s.lagBytes(), s.lagSeconds() == null ? null
-                            : String.format(java.util.Locale.ROOT, "%.3f", s.lagSeconds()), NOT_AVAILABLE);
+                            : String.format(java.util.Locale.ROOT, "%.3f", s.lagSeconds()), breakerState(breakers, s));
         }
         return t.build();
     }
 
-    static ResultTable breakers() {
-        return ResultTable.builder("database", "role", "address", "state", "failures", "opened_at", "next_probe")
-                .build();
+    private static String breakerState(io.pgmux.resilience.Breakers breakers, BackendStatus s) {
+        io.pgmux.resilience.CircuitBreaker.State state = breakers.stateOf(s.database(), s.address());
+        return state == null ? NOT_AVAILABLE : state.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * One row per server with a breaker: its state, failures (total, and in a row), opens, calls
+     * refused while open, when it last opened and when the next attempt goes through.
+     */
+    static ResultTable breakers(io.pgmux.resilience.Breakers breakers) {
+        ResultTable.Builder t = ResultTable.builder("database", "role", "address", "state", "failures",
+                "consecutive_failures", "opens", "rejected", "opened_at", "next_probe", "last_failure");
+        for (io.pgmux.resilience.Breakers.Named n : breakers.all()) {
+            io.pgmux.resilience.BreakerSnapshot s = n.breaker().snapshot();
+            t.row(n.database(), n.backend(), n.address(), s.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                    s.failures(), s.consecutiveFailures(), s.opens(), s.rejected(),
+                    s.openedAtMillis() == 0 ? null : Formats.time(s.openedAtMillis()),
+                    s.retryAtMillis() == 0 ? null : Formats.time(s.retryAtMillis()),
+                    s.lastFailure().isEmpty() ? null : s.lastFailure());
+        }
+        return t.build();
     }
 }

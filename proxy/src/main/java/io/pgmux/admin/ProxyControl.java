@@ -24,6 +24,9 @@ public interface ProxyControl {
     /** Every pool created so far. */
     Collection<Pool> pools();
 
+    /** Every backend server's circuit breaker. */
+    io.pgmux.resilience.Breakers breakers();
+
     ClientRegistry clients();
 
     BackendHealth health();

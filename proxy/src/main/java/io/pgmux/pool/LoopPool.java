@@ -1,5 +1,8 @@
 package io.pgmux.pool;
 
+import io.pgmux.resilience.CircuitBreaker;
+import io.pgmux.resilience.FailureClassifier;
+
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.pgmux.backend.ServerConnection;
@@ -47,6 +50,12 @@ final class LoopPool {
     }
 
     void acquire(PoolClient client) {
+        CircuitBreaker b = pool.breaker();
+        if (b != null && b.state() == CircuitBreaker.State.OPEN && idle.isEmpty()
+                && b.retryAtMillis() > System.currentTimeMillis()) {
+            client.onAcquireFailed(pool.breakerOpen(b)); // the server is known sick: no queue, no connect
+            return;
+        }
         ServerConnection c;
         while (!pool.isPaused() && (c = idle.pollFirst()) != null) {
             idleCount = idle.size();
@@ -72,7 +81,9 @@ final class LoopPool {
             return;
         }
         while (connecting < waiters.size() && pool.tryReserve()) {
-            open();
+            if (!open()) {
+                return; // the breaker refused: its waiters were answered or wait for its probe
+            }
         }
         starving = connecting < waiters.size();
         if (starving) {
@@ -80,18 +91,38 @@ final class LoopPool {
         }
     }
 
-    private void open() {
+    /** Opens a connection in a reserved slot; false when the server's breaker refuses (the slot is given back). */
+    private boolean open() {
+        CircuitBreaker b = pool.breaker();
+        if (b != null && !b.tryAcquirePermission()) {
+            pool.unreserveQuietly();
+            starving = false;
+            if (b.state() == CircuitBreaker.State.OPEN) {
+                failAll(pool.breakerOpen(b)); // fail fast: no connect timeout to wait out
+            }
+            return false;
+        }
         connecting++;
         PoolSettings s = pool.settings();
+        long start = System.nanoTime();
         pool.connector().connect(loop, pool.target(), s.connectTimeout()).addListener((Future<ServerConnection> f) -> {
             connecting--;
             if (f.isSuccess()) {
+                if (b != null) {
+                    b.onSuccess(System.nanoTime() - start);
+                }
                 opened(f.getNow());
             } else {
+                PgError error = ((ServerLoginException) f.cause()).error();
+                if (b != null) {
+                    FailureClassifier.ofSqlState(error.code(), true).ifPresentOrElse(
+                            kind -> b.onFailure(kind, error.message()), b::onIgnored);
+                }
                 pool.unreserve();
-                failed(((ServerLoginException) f.cause()).error());
+                failed(error);
             }
         });
+        return true;
     }
 
     private void opened(ServerConnection c) {
@@ -183,6 +214,9 @@ final class LoopPool {
         }
         waitingCount = waiters.size();
         if (!waiters.isEmpty()) {
+            if (starving) {
+                pool.rebalance(this); // again: another loop's idle connection may have become spare since
+            }
             scheduleSweep();
         }
     }
@@ -218,7 +252,7 @@ final class LoopPool {
         }
         waitingCount = 0;
         starving = false;
-        if (pool.anotherPartitionStarving(this, held() + 1)) {
+        if (pool.anotherPartitionStarving(this, held() + 1, false)) {
             c.close(); // its slot is reopened on the starved loop
             return;
         }
@@ -258,6 +292,9 @@ final class LoopPool {
         pool.unreserve();
     }
 
+    /** An idle connection unused this long is spare: a starved loop may have it whatever the shares. */
+    private static final long SPARE_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
     /** The connections this partition holds, idle or leased (read from other loops: approximate). */
     int held() {
         return idleCount + activeCount;
@@ -265,7 +302,8 @@ final class LoopPool {
 
     /** Another loop is starved: give up one idle connection (the least recently used). */
     void donateIdle() {
-        if (!idle.isEmpty() && pool.anotherPartitionStarving(this, held())) {
+        if (!idle.isEmpty() && pool.anotherPartitionStarving(this, held(),
+                System.nanoTime() - idle.peekLast().lastUsedNanos() >= SPARE_AFTER_NANOS)) {
             ServerConnection c = idle.pollLast();
             idleCount = idle.size();
             c.close();

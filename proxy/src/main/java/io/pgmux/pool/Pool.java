@@ -107,6 +107,30 @@ public final class Pool {
         }
     }
 
+    /** The server's circuit breaker, shared with the other pools on it; null when breakers are off. */
+    private volatile io.pgmux.resilience.CircuitBreaker breaker;
+
+    public void breaker(io.pgmux.resilience.CircuitBreaker b) {
+        this.breaker = b;
+    }
+
+    io.pgmux.resilience.CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    /** The error a client gets while the breaker is open: fast, naming the server and the next attempt. */
+    io.pgmux.protocol.PgError breakerOpen(io.pgmux.resilience.CircuitBreaker b) {
+        String last = b.lastFailure();
+        return io.pgmux.protocol.PgError.fatal(io.pgmux.protocol.SqlState.CONNECTION_FAILURE, "server " + target.address()
+                + " is unavailable: circuit breaker open" + (last.isEmpty() ? "" : " after: " + last)
+                + "; next attempt in " + io.pgmux.resilience.Breakers.retryIn(b));
+    }
+
+    /** A reserved slot given back without waking starved partitions (the breaker refused to open). */
+    void unreserveQuietly() {
+        reserved.decrementAndGet();
+    }
+
     /** A connection (or an attempt) is gone: its slot may serve a starved partition. */
     void unreserve() {
         reserved.decrementAndGet();
@@ -124,11 +148,12 @@ public final class Pool {
      * the same share keep their connections: closing one to reopen it on the other loop costs a
      * server login, and under load every loop's waiters come and go, so moving connections between
      * equal partitions would only churn (a sharded database's pools showed hundreds of logins a
-     * second). Rebalancing is for a loop left with too few.
+     * second). Rebalancing is for a loop left with too few, or for a connection {@code self} has
+     * not needed for a while ({@code spare}: its clients are elsewhere, or pinned).
      */
-    boolean anotherPartitionStarving(LoopPool self, int held) {
+    boolean anotherPartitionStarving(LoopPool self, int held, boolean spare) {
         for (LoopPool p : partitions) {
-            if (p != self && p.isStarving() && (p.held() == 0 || p.held() + 1 < held)) {
+            if (p != self && p.isStarving() && (spare || p.held() == 0 || p.held() + 1 < held)) {
                 return true;
             }
         }

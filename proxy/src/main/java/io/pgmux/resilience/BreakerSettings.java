@@ -8,7 +8,7 @@ import java.util.Objects;
  * breaker rather than changing one.
  *
  * @param failureThreshold  consecutive failures that open the breaker
- * @param failureRate       share of failed calls in the window (0 exclusive to 1) that opens it
+ * @param failureRate       share of failed calls in the window (up to 1) that opens it; 0 turns the rule off
  * @param window            the recent calls the rate and latency rules look at
  * @param minimumCalls      calls the window must hold before the rate and latency rules apply, so
  *                          that 1 failure out of 1 call does not count as a 100% failure rate
@@ -31,8 +31,8 @@ public record BreakerSettings(int failureThreshold, double failureRate, WindowSi
             throw new IllegalArgumentException("failure threshold must be at least 1, not " + failureThreshold);
         }
         // NaN fails both comparisons' negations, so it is rejected too
-        if (!(failureRate > 0 && failureRate <= 1)) {
-            throw new IllegalArgumentException("failure rate must be above 0 and at most 1, not " + failureRate);
+        if (!(failureRate >= 0 && failureRate <= 1)) {
+            throw new IllegalArgumentException("failure rate must be from 0 (rule off) to 1, not " + failureRate);
         }
         if (minimumCalls < 1) {
             throw new IllegalArgumentException("minimum calls must be at least 1, not " + minimumCalls);

@@ -215,7 +215,7 @@ public final class CircuitBreaker {
         if (consecutiveFailures >= settings.failureThreshold()) {
             return consecutiveFailures + " consecutive failures, last: " + lastFailure;
         }
-        if (t.calls() >= settings.minimumCalls() && t.failureRate() >= settings.failureRate()) {
+        if (settings.failureRate() > 0 && t.calls() >= settings.minimumCalls() && t.failureRate() >= settings.failureRate()) {
             return String.format(Locale.ROOT, "%d of %d calls in the window failed (%.0f%%, limit %.0f%%), last: %s",
                     t.failures(), t.calls(), 100 * t.failureRate(), 100 * settings.failureRate(), lastFailure);
         }

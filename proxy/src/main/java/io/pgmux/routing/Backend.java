@@ -46,10 +46,18 @@ public final class Backend {
         this.weight = Math.max(1, weight);
     }
 
-    /** May take reads: never checked yet, or up (a replica within the lag limit). */
+    /** May take reads: never checked yet, or up (a replica within the lag limit), and its breaker not open. */
     public boolean usable() {
         Health h = health;
-        return h == Health.UP || h == Health.UNKNOWN;
+        io.pgmux.resilience.CircuitBreaker b = breaker;
+        return (h == Health.UP || h == Health.UNKNOWN) && (b == null || b.state() != io.pgmux.resilience.CircuitBreaker.State.OPEN);
+    }
+
+    /** The server's circuit breaker (shared with its pools); null when breakers are off. */
+    private volatile io.pgmux.resilience.CircuitBreaker breaker;
+
+    public void breaker(io.pgmux.resilience.CircuitBreaker b) {
+        this.breaker = b;
     }
 
     /** Has replayed (or, for the primary, written) WAL up to {@code lsn}, as of the last check. */

@@ -39,8 +39,13 @@ final class Clusters {
     }
 
     private final Map<String, Entry> byDatabase = new ConcurrentHashMap<>();
+    private final io.pgmux.resilience.Breakers breakers;
     private ServerConnector connector;
     private EventLoopGroup loops;
+
+    Clusters(io.pgmux.resilience.Breakers breakers) {
+        this.breakers = breakers;
+    }
 
     synchronized void start(ProxyConfig config, ServerConnector connector, EventLoopGroup loops) {
         this.connector = connector;
@@ -55,6 +60,13 @@ final class Clusters {
 
     /** Brings the clusters in line with {@code config} (start, RELOAD). */
     synchronized void apply(ProxyConfig config) {
+        for (DatabaseConfig db : config.databases().values()) {
+            if (!routed(db)) {
+                // a plain database's one server: its breaker exists from the start (SHOW BREAKERS lists it)
+                breakers.of(db.name(), io.pgmux.pool.PoolKey.PRIMARY, db.primary().host() + ":" + db.primary().port(),
+                        db.breaker());
+            }
+        }
         for (String name : byDatabase.keySet()) {
             DatabaseConfig db = config.databases().get(name);
             if (db == null || !routed(db)) {
@@ -76,6 +88,9 @@ final class Clusters {
             List<ClusterMonitor> monitors = new ArrayList<>();
             for (int i = 0; i < db.shards().size(); i++) {
                 Cluster cluster = new Cluster(db, i);
+                for (io.pgmux.routing.Backend b : cluster.backends()) {
+                    b.breaker(breakers.of(db.name(), b.name(), b.url().host() + ":" + b.url().port(), db.breaker()));
+                }
                 shards.add(cluster);
                 monitors.add(new ClusterMonitor(cluster, connector, loops.next(),
                         b -> BackendHealth.probeTarget(b.url(), config.users())));

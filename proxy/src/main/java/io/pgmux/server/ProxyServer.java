@@ -65,7 +65,8 @@ public final class ProxyServer implements SessionContext {
 
     private final Transport transport = Transport.best();
     private final ConcurrentHashMap<PoolKey, Pool> pools = new ConcurrentHashMap<>();
-    private final Clusters clusters = new Clusters();
+    private final io.pgmux.resilience.Breakers breakers = new io.pgmux.resilience.Breakers();
+    private final Clusters clusters = new Clusters(breakers);
     private final CancelRegistry cancels = new CancelRegistry();
     private final ClientRegistry clients = new ClientRegistry();
     private volatile ProxyConfig config;
@@ -177,6 +178,11 @@ public final class ProxyServer implements SessionContext {
         return pool(db, new PoolKey(database, target.user(), backend.name()), target);
     }
 
+    /** Every backend server's circuit breaker. */
+    io.pgmux.resilience.Breakers breakers() {
+        return breakers;
+    }
+
     @Override
     public java.util.List<Cluster> clusters(String database) {
         return clusters.shards(database);
@@ -196,6 +202,7 @@ public final class ProxyServer implements SessionContext {
         String database = db.name();
         return pools.computeIfAbsent(poolKey, key -> {
             Pool pool = new Pool(key, target, PoolSettingsFactory.from(db, config.limits()), connector, loops);
+            pool.breaker(breakers.of(database, key.backend(), target.address(), db.breaker()));
             if (control.isPaused(database)) {
                 pool.pause(); // a PAUSE of the database (or of everything) holds pools created after it too
             }

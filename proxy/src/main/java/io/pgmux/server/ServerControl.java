@@ -62,6 +62,11 @@ final class ServerControl implements ProxyControl {
     }
 
     @Override
+    public io.pgmux.resilience.Breakers breakers() {
+        return server.breakers();
+    }
+
+    @Override
     public ClientRegistry clients() {
         return server.clients();
     }

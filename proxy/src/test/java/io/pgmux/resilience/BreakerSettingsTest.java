@@ -38,7 +38,7 @@ class BreakerSettingsTest {
         Duration s = Duration.ofSeconds(10);
         Duration m = Duration.ofMinutes(2);
         refused(0, 0.5, w, 10, Duration.ZERO, s, 3, m);
-        refused(5, 0, w, 10, Duration.ZERO, s, 3, m);
+        refused(5, -0.1, w, 10, Duration.ZERO, s, 3, m);
         refused(5, 1.01, w, 10, Duration.ZERO, s, 3, m);
         refused(5, Double.NaN, w, 10, Duration.ZERO, s, 3, m);
         refused(5, 0.5, w, 0, Duration.ZERO, s, 3, m);

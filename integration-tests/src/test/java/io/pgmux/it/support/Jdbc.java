@@ -59,4 +59,19 @@ public final class Jdbc {
         Pool pool = pools.iterator().next();
         return pool.stats();
     }
+
+    /** A JDBC call, for lambdas that may not throw checked exceptions. */
+    @FunctionalInterface
+    public interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
+    /** Runs {@code call}, turning its SQLException into an unchecked one (for Eventually probes). */
+    public static <T> T unchecked(SqlCall<T> call) {
+        try {
+            return call.call();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

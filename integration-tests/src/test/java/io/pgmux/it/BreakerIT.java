@@ -5,6 +5,7 @@ import io.pgmux.it.support.AdminSql;
 import io.pgmux.it.support.Eventually;
 import io.pgmux.it.support.Jdbc;
 import io.pgmux.it.support.Pgmux;
+import io.pgmux.it.support.PrometheusText;
 import io.pgmux.it.support.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,6 +64,7 @@ class BreakerIT {
         pgmux = Pgmux.start("""
                 listen: 127.0.0.1:0
                 admin: { listen: 127.0.0.1:0, users: [admin] }
+                metrics: { listen: 127.0.0.1:0 }
                 users:
                   - { name: %1$s, password: %1$s }
                   - { name: admin, password: %2$s }
@@ -73,6 +75,7 @@ class BreakerIT {
                     primary: postgres://%1$s:%1$s@127.0.0.1:%4$d/%3$s
                   hung:
                     pool: { mode: transaction, size: 2, connect_timeout: 1s }
+                    breaker: { open_timeout: 30s, max_open_timeout: 60s }   # stays open for the whole test
                     primary: postgres://%1$s:%1$s@127.0.0.1:%5$d/%3$s
                 """.formatted(USER, ADMIN_PASSWORD, DB, pg.port(), hung.getLocalPort()));
     }
@@ -124,6 +127,9 @@ class BreakerIT {
             assertEquals("open", breaker(admin, "hung").get("state"));
             assertEquals("1", breaker(admin, "hung").get("opens"));
         }
+        PrometheusText metrics = PrometheusText.scrape(pgmux.metricsPort());
+        assertEquals(2.0, metrics.value("pgmux_breaker_state", "address", "127.0.0.1:" + hung.getLocalPort()), "open");
+        assertEquals(0.0, metrics.value("pgmux_breaker_state", "address", "127.0.0.1:" + pg.port()), "closed");
         long start = System.nanoTime();
         SQLException e = attempt("hung");
         long ms = (System.nanoTime() - start) / 1_000_000;

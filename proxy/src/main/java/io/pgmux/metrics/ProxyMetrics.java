@@ -48,18 +48,23 @@ public final class ProxyMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     /** One backend's gauges: up (1 up, 0 down, NaN not known), in rotation, and a replica's lag. */
+    private final io.pgmux.resilience.Breakers breakers;
+
     private static final class BackendGauge {
         volatile double up = Double.NaN;
         volatile double usable = Double.NaN;
         volatile double lagBytes = Double.NaN;
         volatile double lagSeconds = Double.NaN;
+        volatile double breaker = Double.NaN;
         final List<Gauge> gauges = new ArrayList<>();
     }
 
     /** @param workers the proxy's event loops, for their pending-task gauges */
-    public ProxyMetrics(ClientRegistry clients, BackendHealth health, Iterable<EventExecutor> workers) {
+    public ProxyMetrics(ClientRegistry clients, BackendHealth health, Iterable<EventExecutor> workers,
+                        io.pgmux.resilience.Breakers breakers) {
         this.clients = clients;
         this.health = health;
+        this.breakers = breakers;
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -131,6 +136,12 @@ public final class ProxyMetrics implements AutoCloseable {
             };
             g.lagBytes = s.lagBytes() == null ? Double.NaN : s.lagBytes();
             g.lagSeconds = s.lagSeconds() == null ? Double.NaN : s.lagSeconds();
+            io.pgmux.resilience.CircuitBreaker.State b = breakers.stateOf(s.database(), s.address());
+            g.breaker = b == null ? Double.NaN : switch (b) {
+                case CLOSED -> 0;
+                case HALF_OPEN -> 1;
+                case OPEN -> 2;
+            };
         }
         backends.entrySet().removeIf(e -> {
             boolean gone = !seen.contains(e.getKey());
@@ -150,6 +161,9 @@ public final class ProxyMetrics implements AutoCloseable {
         n.gauges.add(Gauge.builder("pgmux.backend.usable", n, b -> b.usable)
                 .description("1 when the backend takes work (up, in its configured role, within max_replica_lag), "
                         + "0 when it is out of rotation, NaN when not known")
+                .tags(tags).strongReference(true).register(registry));
+        n.gauges.add(Gauge.builder("pgmux.breaker.state", n, b -> b.breaker)
+                .description("The backend's circuit breaker: 0 closed, 1 half-open, 2 open; NaN when breakers are off")
                 .tags(tags).strongReference(true).register(registry));
         if (s.role() == BackendStatus.Role.REPLICA) {
             n.gauges.add(Gauge.builder("pgmux.replica.lag.bytes", n, b -> b.lagBytes)

@@ -110,7 +110,7 @@ public final class ProxyServer implements SessionContext {
         health = new BackendHealth(connector, workers::next, this::config, HEALTH_TTL, HEALTH_TIMEOUT, clusters::shards);
         control = new ServerControl(this, configPath);
         if (config.metrics().enabled()) {
-            metrics = new ProxyMetrics(clients, health, workers);
+            metrics = new ProxyMetrics(clients, health, workers, breakers);
         }
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptor, workers)

@@ -292,8 +292,11 @@ final class LoopPool {
         pool.unreserve();
     }
 
-    /** An idle connection unused this long is spare: a starved loop may have it whatever the shares. */
-    private static final long SPARE_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /**
+     * An idle connection unused this long is spare: a starved loop may have it whatever the shares.
+     * Long enough that connections of a busy pool do not move back and forth between loops.
+     */
+    private static final long SPARE_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     /** The connections this partition holds, idle or leased (read from other loops: approximate). */
     int held() {

@@ -80,6 +80,7 @@ final class Clusters {
             Entry e = byDatabase.get(db.name());
             if (e != null && e.sameServers(db)) {
                 e.shards().forEach(c -> c.updateRouting(db.routing()));
+                e.shards().forEach(c -> guard(db, c));
                 byDatabase.put(db.name(), new Entry(e.shards(), e.monitors(), shardingOf(db)));
                 continue;
             }
@@ -88,9 +89,7 @@ final class Clusters {
             List<ClusterMonitor> monitors = new ArrayList<>();
             for (int i = 0; i < db.shards().size(); i++) {
                 Cluster cluster = new Cluster(db, i);
-                for (io.pgmux.routing.Backend b : cluster.backends()) {
-                    b.breaker(breakers.of(db.name(), b.name(), b.url().host() + ":" + b.url().port(), db.breaker()));
-                }
+                guard(db, cluster);
                 shards.add(cluster);
                 monitors.add(new ClusterMonitor(cluster, connector, loops.next(),
                         b -> BackendHealth.probeTarget(b.url(), config.users())));
@@ -102,6 +101,13 @@ final class Clusters {
                     + "read/write splitting over " + db.shards().stream().mapToInt(s -> s.replicas().size()).sum()
                     + " replica(s), " + db.routing().balance().name().toLowerCase(java.util.Locale.ROOT)
                     + ", consistency " + db.routing().consistency().name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** Gives each server of {@code cluster} its breaker (a new one when the database's breaker: block changed). */
+    private void guard(DatabaseConfig db, Cluster cluster) {
+        for (io.pgmux.routing.Backend b : cluster.backends()) {
+            b.breaker(breakers.of(db.name(), b.name(), b.url().host() + ":" + b.url().port(), db.breaker()));
         }
     }
 

@@ -322,7 +322,6 @@ public final class ClientSession implements ServerListener, PoolClient {
         if (batch == null) {
             return false;
         }
-        scatterSkip = end - offset;
         state = State.WAITING;
         io.pgmux.config.ShardingConfig cfg = shards.database().config();
         scatter = new ScatterRun(this, read ? shards.plan() : null, batch, routing.poolsForAllShards(read),
@@ -332,17 +331,9 @@ public final class ClientSession implements ServerListener, PoolClient {
         return true;
     }
 
-    /** Bytes of the batch a scatter took, from the message that started it. */
-    private int scatterSkip;
-
     /** True while a batch runs on every shard. */
     boolean scattering() {
         return scatter != null;
-    }
-
-    /** The length of the batch the scatter took (the forwarder consumes it). */
-    int scatterBatchLength() {
-        return scatterSkip;
     }
 
     /** Every shard answered: the merged answer, then ReadyForQuery; held input goes on. */

@@ -103,7 +103,7 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
             }
             if (!session.attachIdleServer(type, buf, offset, length)) {
                 if (session.scattering()) {
-                    scatterSkip = session.scatterBatchLength() - length;
+                    scatterSkip = session.shards().batchEnd() - offset - length;
                     return true; // taken: the batch runs on every shard
                 }
                 return false; // stop here: the session waits for a server and feeds the rest again

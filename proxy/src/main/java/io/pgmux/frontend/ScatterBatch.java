@@ -52,7 +52,7 @@ record ScatterBatch(ByteBuf bytes, List<Boolean> synthetic, boolean syntheticDes
             int body = pos + HEADER_LENGTH;
             int msgEnd = pos + length;
             if (type == QUERY) {
-                writeWithText(out, buf, type, pos, length, body, text);
+                writeQuery(out, buf, pos, length, text);
                 text = null;
             } else if (type == PARSE) {
                 int nameEnd = Wire.cStringEnd(buf, body, msgEnd);
@@ -113,13 +113,14 @@ record ScatterBatch(ByteBuf bytes, List<Boolean> synthetic, boolean syntheticDes
         return new ScatterBatch(out, List.copyOf(synthetic), addedDescribe);
     }
 
-    private static void writeWithText(ByteBuf out, ByteBuf buf, byte type, int pos, int length, int body, String sql) {
+    /** The Query at {@code pos}, or a Query of {@code sql} in its place. */
+    private static void writeQuery(ByteBuf out, ByteBuf buf, int pos, int length, String sql) {
         if (sql == null) {
             out.writeBytes(buf, pos, length);
             return;
         }
         byte[] text = sql.getBytes(StandardCharsets.UTF_8);
-        out.writeByte(type).writeInt(4 + text.length + 1).writeBytes(text).writeByte(0);
+        out.writeByte(QUERY).writeInt(4 + text.length + 1).writeBytes(text).writeByte(0);
     }
 
     private static void writeText(ByteBuf out, ByteBuf buf, int from, int to, String sql) {

@@ -326,11 +326,13 @@ final class SessionRouting {
         return verdict;
     }
 
-    private static String queryText(ByteBuf buf, int offset, int length) {
+    /** The SQL of the Query message at {@code offset}. */
+    static String queryText(ByteBuf buf, int offset, int length) {
         return Wire.readCString(buf, offset + HEADER_LENGTH, offset + length);
     }
 
-    private static String parseText(ByteBuf buf, int offset, int length) {
+    /** The SQL of the Parse message at {@code offset}. */
+    static String parseText(ByteBuf buf, int offset, int length) {
         int nameEnd = Wire.cStringEnd(buf, offset + HEADER_LENGTH, offset + length);
         return Wire.readCString(buf, nameEnd + 1, offset + length);
     }

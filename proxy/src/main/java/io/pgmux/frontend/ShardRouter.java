@@ -74,18 +74,12 @@ final class ShardRouter {
      * server answers a SET. Returns true when answered.
      */
     boolean answerWithoutServer(ByteBuf buf, int offset, int length) {
-        if (!mentionsPgmuxSetting(buf, offset, length)) {
+        Object answer = mentionsPgmuxSetting(buf, offset, length) ? setting(SessionRouting.queryText(buf, offset, length)) : null;
+        if (answer == null) {
             return false;
         }
-        ShardHint hint = db.hint(queryText(buf, offset, length));
-        PgError error = applySetting(hint);
-        if (error == NOT_A_SETTING) {
-            return false;
-        }
-        if (error != null) {
-            return session.answerLocally(SyntheticResponse.error(error));
-        }
-        return session.answerLocally(SyntheticResponse.commandComplete(hint instanceof ShardHint.ResetShard ? "RESET" : "SET"));
+        return session.answerLocally(answer instanceof PgError e ? SyntheticResponse.error(e)
+                : SyntheticResponse.commandComplete((String) answer));
     }
 
     /**
@@ -94,15 +88,8 @@ final class ShardRouter {
      * else, else the command tag to answer its Execute with, or the error to answer it with.
      */
     Object settingFromParse(ByteBuf buf, int offset, int length) {
-        if (!isUnnamedParse(buf, offset) || !mentionsPgmuxSetting(buf, offset, length)) {
-            return null;
-        }
-        ShardHint hint = db.hint(parseText(buf, offset, length));
-        PgError error = applySetting(hint);
-        if (error == NOT_A_SETTING) {
-            return null;
-        }
-        return error != null ? error : hint instanceof ShardHint.ResetShard ? "RESET" : "SET";
+        return isUnnamedParse(buf, offset) && mentionsPgmuxSetting(buf, offset, length)
+                ? setting(SessionRouting.parseText(buf, offset, length)) : null;
     }
 
     /**
@@ -114,19 +101,29 @@ final class ShardRouter {
         if (!mentionsPgmuxSetting(buf, offset, length)) {
             return null;
         }
-        ShardHint hint = db.hint(queryText(buf, offset, length));
         int oldSession = sessionShard;
         int oldLocal = localShard;
+        Object answer = setting(SessionRouting.queryText(buf, offset, length));
+        if (answer instanceof String && effectiveShard() >= 0 && effectiveShard() != bound) {
+            PgError error = crossShard(effectiveShard());
+            sessionShard = oldSession; // refused: as if never sent
+            localShard = oldLocal;
+            return error;
+        }
+        return answer instanceof String tag ? SyntheticResponse.commandComplete(tag) : answer;
+    }
+
+    /**
+     * Applies {@code sql} when it sets or resets a {@code pgmux.*} setting: returns its command tag
+     * ({@code SET} or {@code RESET}), the error it fails with, or null when it is something else.
+     */
+    private Object setting(String sql) {
+        ShardHint hint = db.hint(sql);
         PgError error = applySetting(hint);
         if (error == NOT_A_SETTING) {
             return null;
         }
-        if (error == null && effectiveShard() >= 0 && effectiveShard() != bound) {
-            error = crossShard(effectiveShard());
-            sessionShard = oldSession; // refused: as if never sent
-            localShard = oldLocal;
-        }
-        return error != null ? error : SyntheticResponse.commandComplete(hint instanceof ShardHint.ResetShard ? "RESET" : "SET");
+        return error != null ? error : hint instanceof ShardHint.ResetShard ? "RESET" : "SET";
     }
 
     private static final PgError NOT_A_SETTING = PgError.error(SqlState.INTERNAL_ERROR, "not a pgmux setting");
@@ -207,7 +204,7 @@ final class ShardRouter {
         ShardResolver.Params params = ShardResolver.NO_PARAMS;
         batchEnd = offset + length;
         if (type == QUERY) {
-            sql = queryText(buf, offset, length);
+            sql = SessionRouting.queryText(buf, offset, length);
         } else if (type == PARSE || type == BIND) {
             batchEnd = batchEnd(buf, offset);
             if (batchEnd < 0 && buf.writerIndex() - offset < MAX_AWAITED_BATCH) {
@@ -218,9 +215,9 @@ final class ShardRouter {
             inTransaction |= at != offset; // a BEGIN came first in the batch (pgjdbc with autocommit off)
             int atLength = buf.getInt(at + 1) + 1;
             int bindAt = type == BIND ? offset : findBind(buf, at, end);
-            sql = type == PARSE ? parseText(buf, at, atLength) : statementText(buf, offset, length);
+            sql = type == PARSE ? SessionRouting.parseText(buf, at, atLength) : statementText(buf, offset, length);
             if (type == PARSE && isUnnamedParse(buf, offset)) {
-                unnamedSql = parseText(buf, offset, length);
+                unnamedSql = SessionRouting.parseText(buf, offset, length);
             }
             if (bindAt >= 0) {
                 params = new BindParameters(buf, bindAt, buf.getInt(bindAt + 1) + 1);
@@ -365,14 +362,14 @@ final class ShardRouter {
         }
         if (type == PARSE) {
             if (isUnnamedParse(buf, offset)) {
-                unnamedSql = parseText(buf, offset, length);
+                unnamedSql = SessionRouting.parseText(buf, offset, length);
             }
             return null;
         }
         if ((type != QUERY && type != BIND) || failedBatch || bound < 0) {
             return null;
         }
-        String sql = type == QUERY ? queryText(buf, offset, length) : statementText(buf, offset, length);
+        String sql = type == QUERY ? SessionRouting.queryText(buf, offset, length) : statementText(buf, offset, length);
         if (sql == null) {
             return null;
         }
@@ -435,17 +432,10 @@ final class ShardRouter {
 
     /** The end of the batch starting at {@code offset} (just after its Sync), or -1 when {@code buf} ends first. */
     static int batchEnd(ByteBuf buf, int offset) {
-        int pos = offset;
         int end = buf.writerIndex();
-        while (end - pos >= HEADER_LENGTH) {
-            int length = buf.getInt(pos + 1) + 1;
-            if (length < HEADER_LENGTH || end - pos < length) {
-                return -1;
-            }
-            byte type = buf.getByte(pos);
-            pos += length;
-            if (type == SYNC) {
-                return pos;
+        for (int pos = offset, next; (next = messageEnd(buf, pos, end)) > 0; pos = next) {
+            if (buf.getByte(pos) == SYNC) {
+                return next;
             }
         }
         return -1;
@@ -457,34 +447,31 @@ final class ShardRouter {
      * the statement...). The first Parse when every one is transaction control or touches no table.
      */
     private static int keyedParse(ByteBuf buf, int offset, int end) {
-        int pos = offset;
-        while (end - pos >= HEADER_LENGTH) {
-            int length = buf.getInt(pos + 1) + 1;
-            if (length < HEADER_LENGTH || end - pos < length) {
-                break;
-            }
-            if (buf.getByte(pos) == PARSE && touchesTables(parseText(buf, pos, length))) {
+        for (int pos = offset, next; (next = messageEnd(buf, pos, end)) > 0; pos = next) {
+            if (buf.getByte(pos) == PARSE && touchesTables(SessionRouting.parseText(buf, pos, next - pos))) {
                 return pos;
             }
-            pos += length;
         }
         return offset;
     }
 
     /** The first Bind between {@code offset} and {@code end}, or -1. */
     private static int findBind(ByteBuf buf, int offset, int end) {
-        int pos = offset;
-        while (end - pos >= HEADER_LENGTH) {
-            int length = buf.getInt(pos + 1) + 1;
-            if (length < HEADER_LENGTH || end - pos < length) {
-                return -1;
-            }
+        for (int pos = offset, next; (next = messageEnd(buf, pos, end)) > 0; pos = next) {
             if (buf.getByte(pos) == BIND) {
                 return pos;
             }
-            pos += length;
         }
         return -1;
+    }
+
+    /** The end of the whole message at {@code pos}, or -1 when {@code end} comes first (or its length is invalid). */
+    private static int messageEnd(ByteBuf buf, int pos, int end) {
+        if (end - pos < HEADER_LENGTH) {
+            return -1;
+        }
+        int length = buf.getInt(pos + 1) + 1;
+        return length < HEADER_LENGTH || end - pos < length ? -1 : pos + length;
     }
 
     /**
@@ -522,13 +509,4 @@ final class ShardRouter {
 
     private static final String[] NO_TABLE_COMMANDS = {"set", "show", "reset", "discard", "begin", "start", "commit",
         "rollback", "end", "abort", "savepoint", "release", "deallocate", "listen", "unlisten"};
-
-    private static String queryText(ByteBuf buf, int offset, int length) {
-        return Wire.readCString(buf, offset + HEADER_LENGTH, offset + length);
-    }
-
-    private static String parseText(ByteBuf buf, int offset, int length) {
-        int nameEnd = Wire.cStringEnd(buf, offset + HEADER_LENGTH, offset + length);
-        return Wire.readCString(buf, nameEnd + 1, offset + length);
-    }
 }

@@ -218,7 +218,7 @@ public final class BackendHealth {
 
     private static Backend backend(String database, BackendStatus.Role role, BackendUrl url, int shard, int index,
                                    List<UserConfig> users) {
-        String address = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]:" + url.port() : url.host() + ":" + url.port();
+        String address = url.hostPort();
         return new Backend(BackendStatus.unknown(database, role, address), probeTarget(url, users), url, shard, index);
     }
 

@@ -82,6 +82,6 @@ public final class Breakers {
     /** When an open breaker lets the next attempt through, for error messages. */
     public static String retryIn(CircuitBreaker b) {
         long ms = Math.max(0, b.retryAtMillis() - System.currentTimeMillis());
-        return Duration.ofMillis(ms).toMillis() / 1000.0 + " s";
+        return ms / 1000.0 + " s";
     }
 }

@@ -63,7 +63,7 @@ final class Clusters {
         for (DatabaseConfig db : config.databases().values()) {
             if (!routed(db)) {
                 // a plain database's one server: its breaker exists from the start (SHOW BREAKERS lists it)
-                breakers.of(db.name(), io.pgmux.pool.PoolKey.PRIMARY, db.primary().host() + ":" + db.primary().port(),
+                breakers.of(db.name(), io.pgmux.pool.PoolKey.PRIMARY, db.primary().hostPort(),
                         db.breaker());
             }
         }
@@ -107,7 +107,7 @@ final class Clusters {
     /** Gives each server of {@code cluster} its breaker (a new one when the database's breaker: block changed). */
     private void guard(DatabaseConfig db, Cluster cluster) {
         for (io.pgmux.routing.Backend b : cluster.backends()) {
-            b.breaker(breakers.of(db.name(), b.name(), b.url().host() + ":" + b.url().port(), db.breaker()));
+            b.breaker(breakers.of(db.name(), b.name(), b.url().hostPort(), db.breaker()));
         }
     }
 

@@ -234,7 +234,7 @@ final class ServerControl implements ProxyControl {
                 continue;
             }
             // the same breaker, or a new (closed) one when the database's breaker: block changed
-            pool.breaker(server.breakers().of(db.name(), pool.key().backend(), url.host() + ":" + url.port(), db.breaker()));
+            pool.breaker(server.breakers().of(db.name(), pool.key().backend(), url.hostPort(), db.breaker()));
             UserConfig user = next.user(pool.key().user()).orElse(null);
             if (url.user() == null && user == null) {
                 continue; // the user is gone: its connected clients keep their pool as it is

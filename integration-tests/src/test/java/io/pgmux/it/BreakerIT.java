@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Circuit breakers on real servers: a backend that hangs (accepts TCP, never answers) opens its
- * breaker after {@code failure_threshold} connect timeouts, and then clients fail at once instead
- * of waiting out the timeout; a PostgreSQL server stopped and started again opens and then closes
+ * breaker after {@code failure_threshold} connect timeouts, or by its health checks' timeouts with no
+ * client asking, and then clients fail at once instead of waiting out the timeout; a PostgreSQL server stopped and started again opens and then closes
  * its breaker by itself; clients' own SQL errors never count.
  */
 class BreakerIT {
@@ -77,6 +77,12 @@ class BreakerIT {
                     pool: { mode: transaction, size: 2, connect_timeout: 1s }
                     breaker: { open_timeout: 30s, max_open_timeout: 60s }   # stays open for the whole test
                     primary: postgres://%1$s:%1$s@127.0.0.1:%5$d/%3$s
+                  hung_unchecked:
+                    pool: { mode: transaction, size: 2, connect_timeout: 1s }
+                    breaker: { open_timeout: 30s, max_open_timeout: 60s }
+                    # its first health check hangs for the whole test: only connection attempts count
+                    routing: { health_check_interval: 1h, health_check_timeout: 1h }
+                    primary: postgres://%1$s:%1$s@127.0.0.1:%5$d/%3$s
                 """.formatted(USER, ADMIN_PASSWORD, DB, pg.port(), hung.getLocalPort()));
     }
 
@@ -116,27 +122,40 @@ class BreakerIT {
 
     @Test
     void aHungBackendOpensItsBreakerAndThenClientsFailAtOnce() throws SQLException {
+        // connection attempts are calls: two connect timeouts open it (failure_threshold: 2)
         for (int i = 0; i < 2; i++) {
             long start = System.nanoTime();
-            SQLException e = attempt("hung");
+            SQLException e = attempt("hung_unchecked");
             long ms = (System.nanoTime() - start) / 1_000_000;
             assertTrue(e != null, "the hung backend cannot serve");
             assertTrue(ms >= 900, "attempt " + i + " waited out the 1 s connect timeout: " + ms + " ms");
         }
         try (AdminSql admin = admin()) {
-            assertEquals("open", breaker(admin, "hung").get("state"));
-            assertEquals("1", breaker(admin, "hung").get("opens"));
+            assertEquals("open", breaker(admin, "hung_unchecked").get("state"));
+            assertEquals("1", breaker(admin, "hung_unchecked").get("opens"));
+        }
+        assertFailsAtOnce("hung_unchecked");
+
+        // health checks are calls too: their timeouts open it with no client asking
+        Eventually.await(TIMEOUT, "the hung backend's breaker open by its health checks", () -> Jdbc.unchecked(
+                () -> breakerStateOf("hung")), "open"::equals);
+        try (AdminSql admin = admin()) {
+            assertTrue(breaker(admin, "hung").get("last_failure").contains("health check"), breaker(admin, "hung").toString());
         }
         PrometheusText metrics = PrometheusText.scrape(pgmux.metricsPort());
-        assertEquals(2.0, metrics.value("pgmux_breaker_state", "address", "127.0.0.1:" + hung.getLocalPort()), "open");
-        assertEquals(0.0, metrics.value("pgmux_breaker_state", "address", "127.0.0.1:" + pg.port()), "closed");
+        assertEquals(2.0, metrics.value("pgmux_breaker_state", "database", "hung"), "open");
+        assertEquals(0.0, metrics.value("pgmux_breaker_state", "database", DB), "closed");
+        assertFailsAtOnce("hung");
+        assertEquals("closed", breakerStateOf(DB), "the other database's breaker is its own");
+    }
+
+    private static void assertFailsAtOnce(String database) {
         long start = System.nanoTime();
-        SQLException e = attempt("hung");
+        SQLException e = attempt(database);
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertTrue(e != null && e.getMessage().contains("circuit breaker open"), String.valueOf(e));
         assertEquals("08006", e.getSQLState());
         assertTrue(ms < 500, "an open breaker answers without a connect attempt: " + ms + " ms");
-        assertEquals("closed", breakerStateOf(DB), "the other database's breaker is its own");
     }
 
     private static String breakerStateOf(String database) throws SQLException {

@@ -83,7 +83,8 @@ class ConcurrencyIT {
         Thread sampler = new Thread(() -> {
             try (Connection su = pg.superuser(DB);
                  PreparedStatement ps = su.prepareStatement(
-                         "SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND backend_type = 'client backend'")) {
+                         "SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND backend_type = 'client backend'"
+                                 + " AND application_name <> 'pgmux health check'")) {
                 ps.setString(1, USER);
                 while (running.get()) {
                     try (ResultSet rs = ps.executeQuery()) {

@@ -35,7 +35,7 @@ public final class MonitorConnection implements ServerListener, MessageFramer.Li
     public MonitorConnection(ServerConnector connector, EventLoop loop, ServerTarget target, Duration timeout) {
         this.connector = connector;
         this.loop = loop;
-        this.target = target;
+        this.target = target.withApplicationName(ServerTarget.HEALTH_CHECK_APPLICATION);
         this.timeout = timeout;
     }
 
@@ -95,7 +95,7 @@ public final class MonitorConnection implements ServerListener, MessageFramer.Li
 
     /** The server to check from now on (after a reload). */
     public void retarget(ServerTarget newTarget) {
-        this.target = newTarget;
+        this.target = newTarget.withApplicationName(ServerTarget.HEALTH_CHECK_APPLICATION);
         loop.execute(this::drop);
     }
 

@@ -49,6 +49,9 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter implements M
         Map<String, String> params = new LinkedHashMap<>();
         params.put("user", conn.target().user());
         params.put("database", conn.target().database());
+        if (conn.target().applicationName() != null) {
+            params.put("application_name", conn.target().applicationName());
+        }
         ctx.writeAndFlush(FrontendMessages.startupMessage(ctx.alloc(), params));
         ctx.fireChannelActive();
     }

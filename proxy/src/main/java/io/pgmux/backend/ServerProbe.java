@@ -33,7 +33,7 @@ public final class ServerProbe implements ServerListener, MessageFramer.Listener
     public static Future<List<String>> query(ServerConnector connector, EventLoop loop, ServerTarget target,
                                              Duration timeout, String sql) {
         Promise<List<String>> promise = loop.newPromise();
-        connector.connect(loop, target, timeout).addListener((Future<ServerConnection> f) -> {
+        connector.connect(loop, target.withApplicationName(ServerTarget.HEALTH_CHECK_APPLICATION), timeout).addListener((Future<ServerConnection> f) -> {
             if (!f.isSuccess()) {
                 promise.tryFailure(f.cause());
                 return;

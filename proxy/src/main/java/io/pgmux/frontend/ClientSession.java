@@ -13,6 +13,8 @@ import io.pgmux.protocol.BackendMessages;
 import io.pgmux.protocol.FrontendMessages;
 import io.pgmux.protocol.MessageTypes;
 import io.pgmux.protocol.PgError;
+import io.pgmux.resilience.FailureClassifier;
+import io.pgmux.resilience.FailureKind;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.ReadyForQuery;
 import io.pgmux.protocol.ResponseLedger;
@@ -88,6 +90,8 @@ public final class ClientSession implements ServerListener, PoolClient {
     private boolean serverFatalSeen;
     /** When the server got work with nothing pending (query time), and when the transaction began. */
     private long busySince;
+    /** This lease's server already counted a failure against its breaker (its closing is not another). */
+    private boolean serverFailureCounted;
     private long transactionSince;
     /** True while server bytes are being framed: the server must not change hands until that ends. */
     private boolean inServerFeed;
@@ -535,7 +539,13 @@ public final class ClientSession implements ServerListener, PoolClient {
         }
         server = null;
         planRetry.abandon();
+        if (busySince != 0 && !serverFatalSeen && !serverFailureCounted && state != State.CLOSED) {
+            // a request in flight and no error first: the server (or the path to it) failed it
+            pool.requestFailed(FailureKind.CONNECTION_LOST, "connection to " + from.target().address()
+                    + " lost during a request");
+        }
         busySince = 0;
+        serverFailureCounted = false;
         transactionSince = 0;
         sql.releaseLogged();
         from.ledger().clear();
@@ -603,7 +613,11 @@ public final class ClientSession implements ServerListener, PoolClient {
         if (busySince != 0) {
             long took = now - busySince;
             pool.stats().recordQuery(took);
+            if (!serverFailureCounted) {
+                pool.requestAnswered(took); // else the request already counted as a failed call
+            }
             busySince = 0;
+            serverFailureCounted = false;
             if (sql.hasLoggedSql() || logsSql()) {
                 QueryLog.log(this, took, context.config().log(), sql);
                 sql.releaseLogged();
@@ -630,6 +644,14 @@ public final class ClientSession implements ServerListener, PoolClient {
         serverFatalSeen = true;
         if (server != null) {
             server.markUnusable();
+        }
+    }
+
+    /** An error the server raised because it cannot serve (57P01, 53300, ...), not the client's SQL: a failed breaker call. */
+    void countServerFailure(PgError error) {
+        if (FailureClassifier.countsAsServerFailure(error.code())) {
+            serverFailureCounted = true; // the connection closing after it is the same failure
+            pool.requestFailed(FailureKind.SERVER_ERROR, error.code() + " " + error.message());
         }
     }
 

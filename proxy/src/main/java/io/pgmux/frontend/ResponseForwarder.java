@@ -107,8 +107,10 @@ final class ResponseForwarder implements MessageFramer.Listener {
                     session.onSwallowedError(error);
                     action = ResponseLedger.DROP;
                 } else if (error.isFatal() && run.isEmpty() && session.mayRetryRead()) {
+                    session.countServerFailure(error);
                     action = ResponseLedger.DROP; // a replica shutting down: the read goes elsewhere when it closes
                 } else {
+                    session.countServerFailure(error); // issue 7: 57P01, 53300... count against the breaker
                     session.countError(error); // issue 4: metrics, errors by SQLSTATE class
                     if (error.isFatal()) {
                         session.onServerFatal(error);

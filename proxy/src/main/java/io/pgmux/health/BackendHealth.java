@@ -124,6 +124,7 @@ public final class BackendHealth {
     private synchronized Future<BackendStatus> status(Backend b) {
         BackendStatus monitored = monitored(b);
         if (monitored != null) {
+            logTransition(last.put(key(b), monitored), monitored);
             return ImmediateEventExecutor.INSTANCE.newSucceededFuture(monitored);
         }
         String key = b.status().key();
@@ -176,8 +177,11 @@ public final class BackendHealth {
         String which = now.role().label() + " " + now.address() + " of database \"" + now.database() + "\"";
         if (now.health() == BackendStatus.Health.UP) {
             LOG.info(() -> "backend up: " + which);
-        } else {
+        } else if (now.health() == BackendStatus.Health.DOWN) {
             LOG.warning(() -> "backend down: " + which + ": " + now.error());
+        } else {
+            LOG.warning(() -> "backend " + now.health().label() + ": " + which
+                    + (now.error() == null ? "" : ": " + now.error()));
         }
     }
 

@@ -8,14 +8,20 @@ final class Json {
     private Json() {
     }
 
-    /** {@code {"status":"ready"|"not ready","reasons":[...],"backends":[{...}]}}. */
+    /**
+     * {@code {"status":"ready"|"degraded"|"not ready","reasons":[...],"degraded":[...],"backends":[{...}]}};
+     * "degraded" (HTTP 200, still ready) lists databases whose primary is down while others serve.
+     */
     static String readiness(Readiness.Report r) {
         StringBuilder sb = new StringBuilder(256);
-        sb.append("{\"status\":").append(quote(r.ready() ? "ready" : "not ready")).append(",\"reasons\":[");
-        for (int i = 0; i < r.reasons().size(); i++) {
-            sb.append(i == 0 ? "" : ",").append(quote(r.reasons().get(i)));
+        String status = !r.ready() ? "not ready" : r.degraded().isEmpty() ? "ready" : "degraded";
+        sb.append("{\"status\":").append(quote(status)).append(",\"reasons\":");
+        array(sb, r.reasons());
+        if (!r.degraded().isEmpty()) {
+            sb.append(",\"degraded\":");
+            array(sb, r.degraded());
         }
-        sb.append("],\"backends\":[");
+        sb.append(",\"backends\":[");
         for (int i = 0; i < r.backends().size(); i++) {
             BackendStatus s = r.backends().get(i);
             sb.append(i == 0 ? "" : ",").append("{\"database\":").append(quote(s.database()))
@@ -28,6 +34,14 @@ final class Json {
             sb.append('}');
         }
         return sb.append("]}").toString();
+    }
+
+    private static void array(StringBuilder sb, java.util.List<String> items) {
+        sb.append('[');
+        for (int i = 0; i < items.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(quote(items.get(i)));
+        }
+        sb.append(']');
     }
 
     static String quote(String s) {

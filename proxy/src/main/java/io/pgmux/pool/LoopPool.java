@@ -26,6 +26,8 @@ import java.util.logging.Logger;
 final class LoopPool {
     private static final Logger LOG = Logger.getLogger(LoopPool.class.getName());
     private static final long RETRY_DELAY_MS = 1000;
+    /** Connects (and logins) in progress per loop at most: no login storm on a recovering server. */
+    static final int MAX_CONNECTING = 4;
 
     private final Pool pool;
     private final EventLoop loop;
@@ -75,20 +77,27 @@ final class LoopPool {
         }
     }
 
-    /** Opens connections for waiters that no opening connection will serve, within the pool size. */
+    /**
+     * Opens connections for waiters that no opening connection will serve, within the pool size and
+     * at most {@link #MAX_CONNECTING} at a time: a server that just came back (or a cold pool with
+     * hundreds of clients) gets its connections a few at a time, each finished connect starting the
+     * next, rather than a burst of pool-size logins at once.
+     */
     void grow() {
         if (pool.isPaused()) {
             return;
         }
-        while (connecting < waiters.size() && pool.tryReserve()) {
+        while (connecting < waiters.size() && connecting < MAX_CONNECTING) {
+            if (!pool.tryReserve()) {
+                starving = true; // at the pool size: another loop may have a spare connection
+                pool.rebalance(this);
+                return;
+            }
             if (!open()) {
                 return; // the breaker refused: its waiters were answered or wait for its probe
             }
         }
-        starving = connecting < waiters.size();
-        if (starving) {
-            pool.rebalance(this);
-        }
+        starving = false;
     }
 
     /** Opens a connection in a reserved slot; false when the server's breaker refuses (the slot is given back). */
@@ -112,6 +121,9 @@ final class LoopPool {
                     b.onSuccess(System.nanoTime() - start);
                 }
                 opened(f.getNow());
+                if (connecting < waiters.size()) {
+                    grow(); // the next of the waiters' connections, now that one slot of MAX_CONNECTING is free
+                }
             } else {
                 PgError error = ((ServerLoginException) f.cause()).error();
                 if (b != null) {
@@ -214,8 +226,12 @@ final class LoopPool {
         }
         waitingCount = waiters.size();
         if (!waiters.isEmpty()) {
-            if (starving) {
-                pool.rebalance(this); // again: another loop's idle connection may have become spare since
+            if (connecting < waiters.size() && !pool.isPaused()) {
+                // again: a breaker that refused to open a connection may allow it now (a health check
+                // closed it), and another loop's idle connection may have become spare (grow rebalances)
+                grow();
+            } else if (starving) {
+                pool.rebalance(this);
             }
             scheduleSweep();
         }
@@ -389,7 +405,8 @@ final class LoopPool {
             }
         }
         idleCount = idle.size();
-        while (!pool.isPaused() && idle.size() + connecting < keep && waiters.isEmpty() && pool.tryReserve()) {
+        while (!pool.isPaused() && idle.size() + connecting < keep && connecting < MAX_CONNECTING && waiters.isEmpty()
+                && pool.tryReserve()) {
             open();
         }
     }

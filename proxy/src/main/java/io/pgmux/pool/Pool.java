@@ -118,6 +118,26 @@ public final class Pool {
         return breaker;
     }
 
+    /**
+     * A request on one of this pool's connections got its answer (ReadyForQuery) after
+     * {@code nanos}: a successful breaker call, timed for the latency rule. Also a successful probe
+     * while the breaker is half-open: the server answered.
+     */
+    public void requestAnswered(long nanos) {
+        io.pgmux.resilience.CircuitBreaker b = breaker;
+        if (b != null) {
+            b.onSuccess(nanos);
+        }
+    }
+
+    /** A request failed in a way that is the server's doing (see FailureClassifier): a failed breaker call. */
+    public void requestFailed(io.pgmux.resilience.FailureKind kind, String why) {
+        io.pgmux.resilience.CircuitBreaker b = breaker;
+        if (b != null) {
+            b.onFailure(kind, why);
+        }
+    }
+
     /** The error a client gets while the breaker is open: fast, naming the server and the next attempt. */
     io.pgmux.protocol.PgError breakerOpen(io.pgmux.resilience.CircuitBreaker b) {
         String last = b.lastFailure();

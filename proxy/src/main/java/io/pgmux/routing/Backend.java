@@ -60,6 +60,10 @@ public final class Backend {
         this.breaker = b;
     }
 
+    public io.pgmux.resilience.CircuitBreaker breaker() {
+        return breaker;
+    }
+
     /** Has replayed (or, for the primary, written) WAL up to {@code lsn}, as of the last check. */
     public boolean reached(long lsn) {
         return role == Role.PRIMARY || (walLsn != 0 && Long.compareUnsigned(walLsn, lsn) >= 0);

@@ -5,11 +5,17 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgmux.backend.MonitorConnection;
 import io.pgmux.backend.ServerConnector;
+import io.pgmux.backend.ServerLoginException;
 import io.pgmux.backend.ServerTarget;
 import io.pgmux.config.RoutingConfig;
+import io.pgmux.protocol.PgException;
+import io.pgmux.resilience.CircuitBreaker;
+import io.pgmux.resilience.FailureClassifier;
+import io.pgmux.resilience.FailureKind;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -84,9 +90,14 @@ public final class ClusterMonitor {
     private void check(Check c) {
         Backend b = c.backend();
         boolean primary = b.role() == Backend.Role.PRIMARY;
+        CircuitBreaker breaker = reportsTo(b.breaker());
+        long start = System.nanoTime();
         Future<List<String>> f = c.connection().query(primary ? PRIMARY_CHECK : REPLICA_CHECK);
         f.addListener(x -> {
             Backend.Health before = b.health();
+            if (breaker != null) {
+                report(breaker, f, System.nanoTime() - start);
+            }
             if (!f.isSuccess()) {
                 String why = String.valueOf(f.cause().getMessage());
                 b.checked(Backend.Health.DOWN, b.walLsn(), b.lagBytes(), b.lagSeconds(), why);
@@ -100,6 +111,39 @@ public final class ClusterMonitor {
                         + (b.problem().isEmpty() ? "" : " (" + b.problem() + ")"));
             }
         });
+    }
+
+    /**
+     * The breaker a check reports to, or null. Closed: every check is a call (a failing check counts
+     * towards opening it even when no client is connected). Open: none until its open timeout has
+     * passed; then checks are its half-open probes, so a server that came back closes its breaker
+     * without waiting for client traffic to probe it.
+     */
+    private static CircuitBreaker reportsTo(CircuitBreaker b) {
+        if (b == null) {
+            return null;
+        }
+        return b.state() == CircuitBreaker.State.CLOSED || b.tryAcquirePermission() ? b : null;
+    }
+
+    private static void report(CircuitBreaker b, Future<List<String>> f, long nanos) {
+        if (f.isSuccess()) {
+            b.onSuccess(nanos);
+            return;
+        }
+        Throwable cause = f.cause();
+        Optional<FailureKind> kind;
+        if (cause instanceof PgException e) {
+            kind = FailureClassifier.ofSqlState(e.error().code(), false);
+        } else if (cause instanceof ServerLoginException e) {
+            kind = FailureClassifier.ofSqlState(e.error().code(), true);
+        } else if (cause instanceof IllegalStateException) {
+            kind = Optional.of(FailureKind.CONNECTION_LOST); // the server closed the check's connection
+        } else {
+            kind = FailureClassifier.ofThrowable(cause);
+        }
+        String why = "health check: " + cause.getMessage();
+        kind.ifPresentOrElse(k -> b.onFailure(k, why), b::onIgnored);
     }
 
     private void onPrimary(Backend b, List<String> row) {

@@ -39,6 +39,11 @@ final class Clusters {
     }
 
     private final Map<String, Entry> byDatabase = new ConcurrentHashMap<>();
+    /** Databases with one server: watched by a monitor, not routed. */
+    private final Map<String, Plain> plain = new ConcurrentHashMap<>();
+
+    private record Plain(Cluster cluster, ClusterMonitor monitor) {
+    }
     private final io.pgmux.resilience.Breakers breakers;
     private ServerConnector connector;
     private EventLoopGroup loops;
@@ -60,11 +65,15 @@ final class Clusters {
 
     /** Brings the clusters in line with {@code config} (start, RELOAD). */
     synchronized void apply(ProxyConfig config) {
+        for (String name : plain.keySet()) {
+            DatabaseConfig db = config.databases().get(name);
+            if (db == null || routed(db) || !plain.get(name).cluster().sameServers(db)) {
+                plain.remove(name).monitor().stop();
+            }
+        }
         for (DatabaseConfig db : config.databases().values()) {
             if (!routed(db)) {
-                // a plain database's one server: its breaker exists from the start (SHOW BREAKERS lists it)
-                breakers.of(db.name(), io.pgmux.pool.PoolKey.PRIMARY, db.primary().hostPort(),
-                        db.breaker());
+                watchPlain(db, config);
             }
         }
         for (String name : byDatabase.keySet()) {
@@ -104,6 +113,26 @@ final class Clusters {
         }
     }
 
+    /**
+     * A plain database's one server: its breaker exists from the start (SHOW BREAKERS lists it),
+     * and it gets health checks like a routed database's servers, feeding that breaker and
+     * {@code /health/ready}. Its cluster is only watched, never routed over.
+     */
+    private void watchPlain(DatabaseConfig db, ProxyConfig config) {
+        Plain p = plain.get(db.name());
+        if (p == null) {
+            Cluster cluster = new Cluster(db, 0);
+            p = new Plain(cluster, new ClusterMonitor(cluster, connector, loops.next(),
+                    b -> BackendHealth.probeTarget(b.url(), config.users())));
+            plain.put(db.name(), p);
+            guard(db, cluster);
+            p.monitor().start();
+        } else {
+            p.cluster().updateRouting(db.routing());
+            guard(db, p.cluster());
+        }
+    }
+
     /** Gives each server of {@code cluster} its breaker (a new one when the database's breaker: block changed). */
     private void guard(DatabaseConfig db, Cluster cluster) {
         for (io.pgmux.routing.Backend b : cluster.backends()) {
@@ -140,6 +169,14 @@ final class Clusters {
 
     synchronized void stop() {
         byDatabase.keySet().forEach(this::remove);
+        plain.values().forEach(p -> p.monitor().stop());
+        plain.clear();
+    }
+
+    /** The clusters whose monitor watches {@code database}'s servers: one per shard, or a plain database's one. */
+    List<Cluster> watched(String database) {
+        Plain p = plain.get(database);
+        return p != null ? List.of(p.cluster()) : shards(database);
     }
 
     /**

@@ -97,11 +97,14 @@ public final class Main {
 
     /**
      * Runs until SIGTERM/SIGINT (or SHUTDOWN on the admin console), then shuts down gracefully
-     * within shutdown_timeout.
+     * within shutdown_timeout; SIGHUP reloads the configuration file.
      */
     static void serve(ProxyConfig config, Path configPath) throws InterruptedException {
         ProxyServer server = new ProxyServer(config, configPath);
         server.start();
+        if (configPath != null) {
+            ReloadSignal.install(server.control());
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.shutdown(server.config().shutdownTimeout());
             try {

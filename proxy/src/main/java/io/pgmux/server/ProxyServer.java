@@ -107,7 +107,7 @@ public final class ProxyServer implements SessionContext {
                 .option(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024)));
         clusters.start(config, connector, workers);
-        health = new BackendHealth(connector, workers::next, this::config, HEALTH_TTL, HEALTH_TIMEOUT, clusters::shards);
+        health = new BackendHealth(connector, workers::next, this::config, HEALTH_TTL, HEALTH_TIMEOUT, clusters::watched);
         control = new ServerControl(this, configPath);
         if (config.metrics().enabled()) {
             metrics = new ProxyMetrics(clients, health, workers, breakers);
@@ -362,6 +362,11 @@ public final class ProxyServer implements SessionContext {
     /** RELOAD and SET swap the configuration here. */
     void config(ProxyConfig next) {
         this.config = next;
+    }
+
+    /** The levers RELOAD, PAUSE and the rest pull (the admin console's, and SIGHUP's). */
+    ServerControl control() {
+        return control;
     }
 
     Clusters clusters() {

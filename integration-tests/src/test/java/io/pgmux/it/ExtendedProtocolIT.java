@@ -40,6 +40,7 @@ import static io.pgmux.it.support.Jdbc.one;
 import static io.pgmux.it.support.Jdbc.oneLong;
 import static io.pgmux.it.support.Jdbc.props;
 import static io.pgmux.it.support.WireMessages.bind;
+import static io.pgmux.it.support.WireMessages.close;
 import static io.pgmux.it.support.WireMessages.commandTag;
 import static io.pgmux.it.support.WireMessages.concat;
 import static io.pgmux.it.support.WireMessages.copyData;
@@ -49,6 +50,7 @@ import static io.pgmux.it.support.WireMessages.copyText;
 import static io.pgmux.it.support.WireMessages.describe;
 import static io.pgmux.it.support.WireMessages.execute;
 import static io.pgmux.it.support.WireMessages.firstColumns;
+import static io.pgmux.it.support.WireMessages.flush;
 import static io.pgmux.it.support.WireMessages.functionCall;
 import static io.pgmux.it.support.WireMessages.functionResult;
 import static io.pgmux.it.support.WireMessages.parse;
@@ -339,6 +341,70 @@ class ExtendedProtocolIT {
             assertEquals("10\n11\n", copyText(out));
             assertEquals("COPY 2", commandTag(out));
             assertEquals(List.of("21"), firstColumns(c.simpleQuery("SELECT sum(id) FROM copy_rows")));
+            assertNextClientRuns();
+        }
+    }
+
+    /**
+     * CopyFail in the extended protocol, as libpq sends it (PQputCopyEnd with an error message after
+     * PQsendQueryParams): Parse/Bind/Execute/Sync, CopyData, CopyFail, Sync. The first Sync arrives
+     * during COPY and is ignored; after the CopyFail error the server skips to the second Sync: one
+     * ReadyForQuery in all, nothing loaded, and the server connection goes back to the pool.
+     */
+    @Test
+    void copyFailByExtendedProtocol() throws Exception {
+        try (RawPg c = raw()) {
+            c.send(concat(parse("", "COPY copy_rows(id, v) FROM STDIN"), bind("", ""), execute("", 0), sync()));
+            assertEquals("12G", types(readUntil(c, 'G')));
+            c.send(concat(copyData("20\tx\n21\ty\n"), copyFail("changed my mind"), sync()));
+            List<RawPg.Message> failed = c.readUntilReady();
+            assertEquals("EZ", types(failed), RawPg.describe(failed));
+            assertEquals("57014", RawPg.firstError(failed).code());
+            assertEquals('I', transactionStatus(failed));
+            assertNextClientRuns(); // while this client stays connected: it gave the server back
+
+            assertEquals(List.of("0"), firstColumns(c.simpleQuery("SELECT count(*) FROM copy_rows")));
+            assertNextClientRuns();
+        }
+    }
+
+    // ------------------------------------------------------------------ Flush
+
+    /**
+     * Flush without Sync (asyncpg and libpq's pipeline mode send it): the answers so far arrive at
+     * once, without ReadyForQuery, and the client keeps the server connection (another client waits)
+     * until its Sync. Then, on the same server connection, a second client's Parse of the same text is
+     * answered by pgmux (ParseComplete without a round trip): behind a Flush that synthesized answer
+     * must still come out in its place, after the server's answers to the requests sent before it.
+     */
+    @Test
+    void flushAnswersWithoutEndingTheTransaction() throws Exception {
+        String sql = "SELECT $1::int * 3";
+        try (RawPg first = raw(); RawPg second = raw(); RawPg third = raw()) {
+            first.send(concat(parse("fl_1", sql), bind("", "fl_1", "14"), describe('P', ""), execute("", 0), flush()));
+            List<RawPg.Message> flushed = readUntil(first, 'C');
+            assertEquals("12TDC", types(flushed), RawPg.describe(flushed));
+            assertEquals(List.of("42"), firstColumns(flushed));
+
+            CompletableFuture<List<RawPg.Message>> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return third.simpleQuery("SELECT 'third client'");
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Thread.sleep(500);
+            assertFalse(waiting.isDone(), "another client got the server connection before the Sync");
+            List<RawPg.Message> synced = first.send(sync()).readUntilReady();
+            assertEquals("Z", types(synced), RawPg.describe(synced));
+            assertEquals(List.of("third client"), firstColumns(waiting.get(10, TimeUnit.SECONDS)));
+
+            second.send(concat(parse("", "SELECT 1"), describe('S', ""),
+                    parse("fl_2", sql), bind("", "fl_2", "5"), execute("", 0), close('S', "fl_2"), flush()));
+            List<RawPg.Message> mixed = readUntil(second, '3');
+            assertEquals("1tT12DC3", types(mixed), RawPg.describe(mixed));
+            assertEquals(List.of("15"), firstColumns(mixed));
+            assertEquals("Z", types(second.send(sync()).readUntilReady()));
             assertNextClientRuns();
         }
     }

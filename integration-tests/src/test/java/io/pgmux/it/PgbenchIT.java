@@ -1,5 +1,6 @@
 package io.pgmux.it;
 
+import io.pgmux.it.support.Jdbc;
 import io.pgmux.it.support.Pgmux;
 import io.pgmux.it.support.SharedPostgres;
 import io.pgmux.it.support.TestPostgres;
@@ -28,7 +29,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Proves pgmux with libpq clients: pgbench's TPC-B-like workload, 20 clients on 2 threads, 50
  * transactions each, through a transaction-mode pool of 5, in the simple and the extended query
- * protocol, ends with exit status 0, 1,000 processed and 0 failed transactions, and the database
+ * protocol and with named prepared statements ({@code -M prepared}: each client parses {@code P_0}...
+ * once, and its later transactions land on server connections that never saw that Parse), ends
+ * with exit status 0, 1,000 processed and 0 failed transactions, and the database
  * consistent (the history table grew by exactly 1,000 rows and the balances add up); and
  * {@code psql -c} works through pgmux (libpq's default sslmode=prefer exercises the SSLRequest
  * 'N' answer). Skipped when pgbench / psql are not installed.
@@ -102,11 +105,12 @@ class PgbenchIT {
     }
 
     @ParameterizedTest(name = "-M {0}")
-    @ValueSource(strings = {"simple", "extended"})
+    @ValueSource(strings = {"simple", "extended", "prepared"})
     void pgbenchThroughPgmux(String protocol) throws Exception {
         Optional<Path> pgbench = binary("pgbench");
         assumeTrue(pgbench.isPresent(), "pgbench is not installed");
         long historyBefore = Long.parseLong(pg.queryString(DB, "SELECT count(*) FROM pgbench_history"));
+        long namedBefore = namedStatementUses();
 
         Result r = run(pgbench.get().toString(), "-c", "20", "-j", "2", "-t", "50", "-M", protocol, "-n",
                 "-h", "127.0.0.1", "-p", Integer.toString(pgmux.port()), "-U", USER, DB);
@@ -116,6 +120,11 @@ class PgbenchIT {
             assertEquals(0, number(r.output(), "number of failed transactions: (\\d+)"), r::toString);
         }
 
+        if (protocol.equals("prepared")) { // the named statements went through pgmux's rewriting, every transaction
+            assertTrue(namedStatementUses() - namedBefore >= 1000,
+                    "named statement uses: " + (namedStatementUses() - namedBefore));
+        }
+
         // the work really happened, once per transaction, and the TPC-B invariant holds
         long historyAfter = Long.parseLong(pg.queryString(DB, "SELECT count(*) FROM pgbench_history"));
         assertEquals(1000, historyAfter - historyBefore, "one history row per transaction");
@@ -123,6 +132,15 @@ class PgbenchIT {
                 pg.queryString(DB, "SELECT sum(abalance) FROM pgbench_accounts"), "account balances add up");
         assertEquals(pg.queryString(DB, "SELECT sum(delta) FROM pgbench_history"),
                 pg.queryString(DB, "SELECT sum(tbalance) FROM pgbench_tellers"), "teller balances add up");
+    }
+
+    /** Named statements pgmux found on (hit) or prepared on (miss) a server connection so far. */
+    private static long namedStatementUses() {
+        if (pgmux.server().pools().isEmpty()) {
+            return 0; // no client yet (this run may be the first)
+        }
+        var stats = Jdbc.poolStats(pgmux);
+        return stats.preparedHits.sum() + stats.preparedMisses.sum();
     }
 
     @Test

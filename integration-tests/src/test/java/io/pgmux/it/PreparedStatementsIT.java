@@ -122,7 +122,7 @@ class PreparedStatementsIT {
     @ParameterizedTest(name = "prepareThreshold={0}: {1} clients x 20 statements x {2} each")
     @CsvSource({
             "default, 500, 5",
-            "1, 200, 5",
+            "1, 500, 5", // the workload: every one of the 100 executions per client a named statement
             "-1, 200, 5",
     })
     void manyClientsShareTwentyNamedStatementsOnFiveConnections(String threshold, int clients, int reps)
@@ -138,6 +138,9 @@ class PreparedStatementsIT {
             sql.add(k < firstUpdate ? "SELECT $1::int + " + k : "UPDATE " + table + " SET n = n + $1 WHERE id = " + k);
         }
         Properties driver = threshold.equals("default") ? new Properties() : props("prepareThreshold", threshold);
+        try (Connection first = pgmux.connect(DB, USER, USER, driver)) { // the pool exists (this may run first)
+            assertEquals("1", one(first, "SELECT 1"));
+        }
         long hitsBefore = Jdbc.poolStats(pgmux).preparedHits.sum();
 
         LongAdder expectedSum = new LongAdder();
@@ -145,7 +148,7 @@ class PreparedStatementsIT {
         LongAdder executions = new LongAdder();
         AtomicLongArray expectedCounters = new AtomicLongArray(21);
         Queue<String> errors = new ConcurrentLinkedQueue<>();
-        ExecutorService threads = Executors.newFixedThreadPool(100);
+        ExecutorService threads = Executors.newFixedThreadPool(clients); // every client connected at once
         List<Future<?>> done = new ArrayList<>();
         for (int client = 0; client < clients; client++) {
             int seed = client;
@@ -476,13 +479,42 @@ class PreparedStatementsIT {
      */
     @Test
     void deallocateNameByExtendedProtocol() throws Exception {
-        try (RawPg a = rawClient(pgmux)) {
-            assertEquals(List.of("8"), run(a, concat(parse("d2", "SELECT $1::int + 7"), bind("", "d2", "1"), execute("", 0), sync()), "12DCZ"));
+        String sql = "SELECT $1::int + 17";
+        try (Pgmux single = singleConnection(); RawPg a = rawClient(single); RawPg b = rawClient(single)) {
+            assertEquals(List.of("18"), run(a, concat(parse("d2", sql), bind("", "d2", "1"), execute("", 0), sync()), "12DCZ"));
+            assertEquals(List.of("19"), run(b, concat(parse("b2", sql), bind("", "b2", "2"), execute("", 0), sync()), "12DCZ"));
             List<RawPg.Message> answer = a.send(unnamedQuery("DEALLOCATE d2")).readUntilReady();
             assertEquals("12CZ", types(answer), RawPg.describe(answer));
             assertEquals("DEALLOCATE", commandTag(answer));
             List<RawPg.Message> gone = a.send(concat(bind("", "d2", "1"), execute("", 0), sync())).readUntilReady();
             assertEquals("26000", RawPg.firstError(gone).code(), RawPg.describe(gone));
+            // only a's name went: b's statement of the same text, on the same server connection, still works
+            assertEquals(List.of("20"), run(b, concat(bind("", "b2", "3"), execute("", 0), sync()), "2DCZ"));
+        }
+    }
+
+    /**
+     * The server-side name depends on the statement (text and parameter types) only: two clients
+     * preparing the same text under different names share ONE statement on the server connection,
+     * while the same text with other parameter types is another statement (it may behave
+     * differently: here {@code $1 || 'x'} on an int4 versus a text parameter).
+     */
+    @Test
+    void oneServerStatementPerTextAndParameterTypes() throws Exception {
+        String sql = "SELECT ($1 || 'x')::text AS shared_text";
+        try (Pgmux single = singleConnection(); RawPg a = rawClient(single); RawPg b = rawClient(single);
+             Connection look = single.connect(DB, USER, USER, props())) {
+            assertEquals(List.of("007x"), run(a, concat(parse("a_text", sql, 25), bind("", "a_text", "007"),
+                    execute("", 0), sync()), "12DCZ"));
+            assertEquals(List.of("008x"), run(b, concat(parse("b_text", sql, 25), bind("", "b_text", "008"),
+                    execute("", 0), sync()), "12DCZ"));
+            assertEquals("pgmux_|1", one(look, "SELECT min(left(name, 6)) || '|' || count(*) FROM pg_prepared_statements"
+                    + " WHERE statement = '" + sql.replace("'", "''") + "'"), "one server statement for both clients");
+
+            assertEquals(List.of("7x"), run(b, concat(parse("b_int", sql, 23), bind("", "b_int", "007"),
+                    execute("", 0), sync()), "12DCZ"));
+            assertEquals("2", one(look, "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'pgmux\\_%'"
+                    + " AND statement = '" + sql.replace("'", "''") + "'"), "other parameter types: another statement");
         }
     }
 

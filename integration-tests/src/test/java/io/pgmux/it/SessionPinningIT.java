@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -212,13 +213,7 @@ class SessionPinningIT {
             assertEquals(String.valueOf(holder), pg.queryString(DB,
                     "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND granted"));
 
-            CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return one(b, "SELECT 'b ran'");
-                } catch (SQLException e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            CompletableFuture<String> waiting = bRuns(b);
             for (int i = 0; i < 10; i++) {
                 a.setAutoCommit(false);
                 assertEquals(holder, backendPid(a));
@@ -245,21 +240,15 @@ class SessionPinningIT {
     @ValueSource(strings = {"PREPARE", "DECLARE WITH HOLD"})
     void sqlPrepareAndHoldCursorPinUntilReleased(String kind) throws Exception {
         boolean prepare = kind.equals("PREPARE");
-        // a proxy of its own: DEALLOCATE ALL sent with the extended protocol also drops the
-        // statements pgmux prepared on that server connection, which pgmux does not notice (see
-        // PreparedStatementsIT.dropAllByPgjdbcThenPrepareAgain); it must not break the other tests
+        // a proxy of its own: DEALLOCATE ALL also drops the statements pgmux prepared on that server
+        // connection (pgmux notices it by the command tag, see
+        // PreparedStatementsIT.dropAllByPgjdbcThenPrepareAgain); the other tests start without that
         try (Pgmux own = start(null, 1, "10s");
              Connection a = own.connect(DB, USER, USER, props()); Connection b = own.connect(DB, USER, USER, props());
              Statement st = a.createStatement()) {
             st.execute(prepare ? "PREPARE pin_q(int) AS SELECT $1 * 2"
                     : "DECLARE pin_c CURSOR WITH HOLD FOR SELECT g FROM generate_series(1, 100) g ORDER BY g");
-            CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return one(b, "SELECT 'b ran'");
-                } catch (SQLException e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            CompletableFuture<String> waiting = bRuns(b);
             for (int i = 1; i <= 10; i++) { // each statement its own transaction (autocommit)
                 assertEquals(String.valueOf(prepare ? 2 * i : i),
                         one(a, prepare ? "EXECUTE pin_q(" + i + ")" : "FETCH 1 FROM pin_c"));
@@ -268,6 +257,53 @@ class SessionPinningIT {
             st.execute(prepare ? "DEALLOCATE ALL" : "CLOSE ALL");
             assertEquals("b ran", waiting.get(10, TimeUnit.SECONDS));
         }
+    }
+
+    /**
+     * More kinds of state, each with what ends it: set_config(..., false) until RESET ALL, LISTEN
+     * until UNLISTEN *, a temporary table until DISCARD TEMP. On the one-connection pool another
+     * client waits while the pinned one runs transaction after transaction (autocommit statements and
+     * an explicit one), and runs once the state is gone, while the former holder stays connected.
+     * A set_config(..., true) first shows the other side: transaction-local, it pins nothing.
+     */
+    @ParameterizedTest(name = "{0} until {1}")
+    @CsvSource(delimiter = '|', value = {
+            "SELECT set_config('work_mem', '7MB', false)|RESET ALL",
+            "LISTEN pin_until_unlisten|UNLISTEN *",
+            "CREATE TEMP TABLE pin_until_discard(x int)|DISCARD TEMP",
+    })
+    void pinnedUntilTheStateIsGone(String create, String release) throws Exception {
+        try (Connection a = pin1.connect(DB, USER, USER, props()); Connection b = pin1.connect(DB, USER, USER, props());
+             Statement st = a.createStatement()) {
+            assertEquals("7MB", one(a, "SELECT set_config('work_mem', '7MB', true)"));
+            assertEquals("b ran", bRuns(b).get(10, TimeUnit.SECONDS), "set_config(..., true) pinned");
+
+            st.execute(create);
+            int holder = backendPid(a);
+            CompletableFuture<String> waiting = bRuns(b);
+            for (int i = 0; i < 5; i++) {
+                assertEquals(holder, backendPid(a));
+                a.setAutoCommit(false);
+                assertEquals(holder, backendPid(a));
+                a.commit();
+                a.setAutoCommit(true);
+            }
+            assertFalse(waiting.isDone(), "another client got the pinned connection: " + waiting);
+            st.execute(release);
+            assertEquals("b ran", waiting.get(10, TimeUnit.SECONDS));
+            assertEquals("a again", one(a, "SELECT 'a again'"));
+        }
+    }
+
+    /** {@code b} runs a statement, asynchronously: done only once {@code b} got a server connection. */
+    private static CompletableFuture<String> bRuns(Connection b) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return one(b, "SELECT 'b ran'");
+            } catch (SQLException e) {
+                throw new RuntimeException(e);
+            }
+        });
     }
 
     // ------------------------------------------------------------------ temporary tables
@@ -383,7 +419,8 @@ class SessionPinningIT {
              Connection a = strict.connect(DB, USER, USER, props("preferQueryMode", queryMode, "socketTimeout", "10"));
              Statement st = a.createStatement()) {
             for (String sql : List.of("SET work_mem = '7MB'", "LISTEN refused_channel", "SELECT pg_advisory_lock(7)",
-                    "CREATE TEMP TABLE refused(x int)")) {
+                    "CREATE TEMP TABLE refused(x int)", "SELECT set_config('work_mem', '7MB', false)",
+                    "DECLARE refused_c CURSOR WITH HOLD FOR SELECT 1", "PREPARE refused_q AS SELECT 1")) {
                 SQLException e = assertThrows(SQLException.class, () -> st.execute(sql), sql);
                 assertEquals("0A000", e.getSQLState(), sql + ": " + e.getMessage());
                 String message = PgErrors.serverMessage(e).toLowerCase(Locale.ROOT);

@@ -42,6 +42,12 @@ import java.util.logging.Logger;
 public final class MetricsServer {
     private static final Logger LOG = Logger.getLogger(MetricsServer.class.getName());
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    /** The Prometheus scrape path. */
+    public static final String METRICS_PATH = "/metrics";
+    /** The liveness probe: 200 while the process answers. */
+    public static final String LIVE_PATH = "/health/live";
+    /** The readiness probe: 200 when pgmux should get traffic, 503 otherwise (docs/metrics.md). */
+    public static final String READY_PATH = "/health/ready";
     private static final String JSON = "application/json";
 
     private final ProxyMetrics metrics;
@@ -70,7 +76,7 @@ public final class MetricsServer {
                 .bind(listen.host(), listen.port()).sync().channel();
         InetSocketAddress address = (InetSocketAddress) listener.localAddress();
         LOG.info(() -> "metrics and health endpoint listening on http://" + address.getHostString() + ":"
-                + address.getPort() + "/metrics");
+                + address.getPort() + METRICS_PATH);
         return address;
     }
 
@@ -98,7 +104,7 @@ public final class MetricsServer {
             }
             String path = new QueryStringDecoder(req.uri()).path();
             switch (path) {
-                case "/metrics" -> {
+                case METRICS_PATH -> {
                     Future<String> text = metrics.scrape();
                     text.addListener(f -> ctx.executor().execute(() -> {
                         if (text.isSuccess()) {
@@ -109,8 +115,8 @@ public final class MetricsServer {
                         }
                     }));
                 }
-                case "/health/live" -> send(ctx, HttpResponseStatus.OK, JSON, "{\"status\":\"up\"}", keepAlive, head);
-                case "/health/ready" -> {
+                case LIVE_PATH -> send(ctx, HttpResponseStatus.OK, JSON, "{\"status\":\"up\"}", keepAlive, head);
+                case READY_PATH -> {
                     Future<Readiness.Report> report = readiness.check();
                     report.addListener(f -> ctx.executor().execute(() -> {
                         Readiness.Report r = report.getNow();

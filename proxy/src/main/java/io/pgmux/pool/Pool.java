@@ -118,6 +118,18 @@ public final class Pool {
         return breaker;
     }
 
+    /**
+     * A client's request on this server ran past {@code limits.query_timeout} and was canceled: a
+     * failure for the server's breaker, which has no permission to answer here (requests are not
+     * calls it grants), so it only counts towards opening (or reopens a half-open one).
+     */
+    public void requestTimedOut(String why) {
+        io.pgmux.resilience.CircuitBreaker b = breaker;
+        if (b != null) {
+            b.onFailure(io.pgmux.resilience.FailureKind.TIMEOUT, why);
+        }
+    }
+
     /** The error a client gets while the breaker is open: fast, naming the server and the next attempt. */
     io.pgmux.protocol.PgError breakerOpen(io.pgmux.resilience.CircuitBreaker b) {
         String last = b.lastFailure();

@@ -190,6 +190,7 @@ class TimeoutsIT {
             assertEquals(1, one(c), "no timeout configured yet");
             Files.writeString(file, config("{ client_idle_timeout: 1s }", "transaction"));
             admin.execute("RELOAD");
+            assertEquals("1s", admin.query("SHOW CONFIG").one("key", "limits.client_idle_timeout").get("value"));
             Thread.sleep(2_500); // idle since its last query, now past the reloaded timeout
             SQLException e = assertThrows(SQLException.class, () -> one(c));
             assertEquals("57P05", e.getSQLState(), () -> PgErrors.describe(e));

@@ -693,23 +693,27 @@ public final class ClientSession implements ServerListener, PoolClient {
     }
 
     /**
-     * What the client timeouts see the session doing (see {@link TimeoutRules.Phase}). Exempt while
-     * it waits for a server, for a replica's answer or for every shard, or holds unforwarded input:
-     * those are query_wait_timeout's business or end by themselves. On the loop.
+     * What the client timeouts see the session doing (see {@link TimeoutRules.Phase}). A request
+     * out on the held server is busy even while input waits behind it (a replica's batch). Exempt
+     * otherwise while it waits for a server or for every shard, or holds unforwarded input: those
+     * are query_wait_timeout's business or end by themselves. On the loop.
      */
     TimeoutRules.Phase timeoutPhase() {
-        if (state == State.CLOSED || state == State.WAITING || scatter != null || heldAtBoundary
-                || !pendingInput.isEmpty() || awaitedBatch != null) {
+        ServerConnection c = server;
+        if (state == State.CLOSED) {
             return TimeoutRules.Phase.EXEMPT;
         }
-        ServerConnection c = server;
+        if (c != null && !c.ledger().isEmpty()) {
+            // busySince is zero while only pgmux's own requests (a parameter sync) are out
+            return busySince != 0 ? TimeoutRules.Phase.BUSY : TimeoutRules.Phase.EXEMPT;
+        }
+        if (state == State.WAITING || scatter != null || heldAtBoundary || !pendingInput.isEmpty()
+                || awaitedBatch != null) {
+            return TimeoutRules.Phase.EXEMPT;
+        }
         if (c == null) {
             // 'T' here is a BEGIN routing holds back: the client is in a transaction as far as it knows
             return localStatus() == ReadyForQuery.IDLE ? TimeoutRules.Phase.IDLE : TimeoutRules.Phase.IDLE_IN_TRANSACTION;
-        }
-        if (!c.ledger().isEmpty()) {
-            // busySince is zero while only pgmux's own requests (a parameter sync) are out
-            return busySince != 0 ? TimeoutRules.Phase.BUSY : TimeoutRules.Phase.EXEMPT;
         }
         if (busySince != 0) {
             return TimeoutRules.Phase.EXEMPT; // answered, but no ReadyForQuery asked for yet (Parse + Flush)

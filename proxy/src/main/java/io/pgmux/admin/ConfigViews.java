@@ -45,6 +45,10 @@ final class ConfigViews {
         t.row("limits.auth_timeout", duration(l.authTimeout()), duration(dl.authTimeout()), "no");
         t.row("limits.max_client_prepared_statements", l.maxClientPreparedStatements(),
                 dl.maxClientPreparedStatements(), "no");
+        t.row("limits.query_timeout", duration(l.queryTimeout()), duration(dl.queryTimeout()), "no");
+        t.row("limits.idle_transaction_timeout", duration(l.idleTransactionTimeout()),
+                duration(dl.idleTransactionTimeout()), "no");
+        t.row("limits.client_idle_timeout", duration(l.clientIdleTimeout()), duration(dl.clientIdleTimeout()), "no");
         LogConfig g = c.log();
         LogConfig dg = LogConfig.defaults();
         t.row("log.level", g.level(), dg.level(), "yes");

@@ -34,6 +34,13 @@ public final class ClientRegistry {
         sessions.remove(s);
     }
 
+    /** The client timeouts changed (RELOAD): every session's timer re-reads them, on its own loop. */
+    public void timeoutsChanged() {
+        for (ClientSession s : sessions.keySet()) {
+            s.timeoutsChanged();
+        }
+    }
+
     public Collection<ClientSession> sessions() {
         return Collections.unmodifiableSet(sessions.keySet());
     }

@@ -69,6 +69,7 @@ public final class ClientSession implements ServerListener, PoolClient {
     private final SessionSql sql;
     private final ServerCleanup cleanup = new ServerCleanup(this);
     private final PlanRetry planRetry = new PlanRetry();
+    private final SessionTimer timer = new SessionTimer(this);
     private final ArrayDeque<ByteBuf> pendingInput = new ArrayDeque<>();
     private int pendingBytes;
     /** Input held while a replica answers the previous batch (see {@link SessionRouting#oneBatchAtATime}). */
@@ -93,6 +94,8 @@ public final class ClientSession implements ServerListener, PoolClient {
     /** This lease's server already counted a failure against its breaker (its closing is not another). */
     private boolean serverFailureCounted;
     private long transactionSince;
+    /** The client's last read or the last ReadyForQuery, whichever is later: the idle timeouts' clock. */
+    private long quietSince = System.nanoTime();
     /** True while server bytes are being framed: the server must not change hands until that ends. */
     private boolean inServerFeed;
 
@@ -128,12 +131,14 @@ public final class ClientSession implements ServerListener, PoolClient {
     void start() {
         context.cancels().register(cancelKey, this);
         context.clients().add(this);
+        timer.rearm();
     }
 
     // ---------------------------------------------------------------- client side
 
     /** Bytes from the client socket (counted once; held input replays through {@link #onClientData}). */
     void onClientRead(ByteBuf in) {
+        quietSince = System.nanoTime(); // one stamp per read: SessionTimer decides later, without a timer per message
         pool.stats().bytesFromClients.add(in.readableBytes());
         onClientData(in);
     }
@@ -235,6 +240,7 @@ public final class ClientSession implements ServerListener, PoolClient {
             return;
         }
         state = State.CLOSED;
+        timer.stop();
         context.cancels().unregister(cancelKey);
         context.clients().remove(this);
         context.clients().disconnected();
@@ -350,6 +356,7 @@ public final class ClientSession implements ServerListener, PoolClient {
         clientWritten();
         shards.onTransactionEnd();
         state = State.IDLE;
+        quietSince = System.nanoTime();
         flushClient();
         replayHeld();
     }
@@ -610,6 +617,7 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     private void recordTimes(byte status) {
         long now = System.nanoTime();
+        quietSince = now; // the server has answered: from here on the client is the one keeping it waiting
         if (busySince != 0) {
             long took = now - busySince;
             pool.stats().recordQuery(took);
@@ -704,6 +712,63 @@ public final class ClientSession implements ServerListener, PoolClient {
         if (c != null && !c.ledger().isEmpty()) {
             context.connector().cancel(client.eventLoop(), c.target(), c.backendPid(), c.backendSecret());
         }
+    }
+
+    /**
+     * What the client timeouts see the session doing (see {@link TimeoutRules.Phase}). A request
+     * out on the held server is busy even while input waits behind it (a replica's batch). Exempt
+     * otherwise while it waits for a server or for every shard, or holds unforwarded input: those
+     * are query_wait_timeout's business or end by themselves. On the loop.
+     */
+    TimeoutRules.Phase timeoutPhase() {
+        ServerConnection c = server;
+        if (state == State.CLOSED) {
+            return TimeoutRules.Phase.EXEMPT;
+        }
+        if (c != null && !c.ledger().isEmpty()) {
+            // busySince is zero while only pgmux's own requests (a parameter sync) are out
+            return busySince != 0 ? TimeoutRules.Phase.BUSY : TimeoutRules.Phase.EXEMPT;
+        }
+        if (state == State.WAITING || scatter != null || heldAtBoundary || !pendingInput.isEmpty()
+                || awaitedBatch != null) {
+            return TimeoutRules.Phase.EXEMPT;
+        }
+        if (c == null) {
+            // 'T' here is a BEGIN routing holds back: the client is in a transaction as far as it knows
+            return localStatus() == ReadyForQuery.IDLE ? TimeoutRules.Phase.IDLE : TimeoutRules.Phase.IDLE_IN_TRANSACTION;
+        }
+        if (busySince != 0) {
+            return TimeoutRules.Phase.EXEMPT; // answered, but no ReadyForQuery asked for yet (Parse + Flush)
+        }
+        return c.transactionStatus() == ReadyForQuery.IDLE
+                ? TimeoutRules.Phase.IDLE : TimeoutRules.Phase.IDLE_IN_TRANSACTION;
+    }
+
+    /** When the server got the request in flight (zero when none): query_timeout's clock. */
+    long busySince() {
+        return busySince;
+    }
+
+    long quietSince() {
+        return quietSince;
+    }
+
+    /**
+     * limits.query_timeout passed: the server's query is canceled as the client's own Ctrl+C would
+     * be, so the client gets the server's 57014 and keeps its connection. It counts against the
+     * server's breaker (a server too slow to answer); a client's own cancel does not.
+     */
+    void cancelForTimeout(long tookMillis, long limitMillis) {
+        LOG.fine(() -> this + ": request running for " + tookMillis + " ms, over query_timeout: canceling it");
+        cancel();
+        serverFailureCounted = true; // its ReadyForQuery after the cancel is not also a success
+        pool.requestFailed(FailureKind.TIMEOUT, "query_timeout: a request ran " + tookMillis + " ms (limit "
+                + limitMillis + " ms)");
+    }
+
+    /** A RELOAD changed the client timeouts: the timer picks them up now. Any thread. */
+    public void timeoutsChanged() {
+        client.eventLoop().execute(timer::rearm);
     }
 
     /** Shutdown: close now if between transactions, else right after the current one. On the loop. */

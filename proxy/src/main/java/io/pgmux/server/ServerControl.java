@@ -201,6 +201,12 @@ final class ServerControl implements ProxyControl {
         return notices;
     }
 
+    private static boolean timeoutsDiffer(io.pgmux.config.LimitsConfig a, io.pgmux.config.LimitsConfig b) {
+        return !a.queryTimeout().equals(b.queryTimeout())
+                || !a.idleTransactionTimeout().equals(b.idleTransactionTimeout())
+                || !a.clientIdleTimeout().equals(b.clientIdleTimeout());
+    }
+
     private static void restartOnly(List<String> notices, String key, Object now, Object inFile) {
         if (!Objects.equals(now, inFile)) {
             notices.add(key + " changed in the file (" + inFile + "); it takes effect at the next restart");
@@ -222,6 +228,9 @@ final class ServerControl implements ProxyControl {
             LogSetup.setLevel(next.log().level());
         }
         server.clusters().apply(next);
+        if (timeoutsDiffer(old.limits(), next.limits())) {
+            server.clients().timeoutsChanged(); // connected clients too: a shorter timeout must not wait for the old one
+        }
         for (Pool pool : server.pools()) {
             DatabaseConfig db = next.databases().get(pool.key().database());
             if (db == null) {

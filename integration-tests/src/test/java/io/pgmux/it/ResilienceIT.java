@@ -402,7 +402,7 @@ class ResilienceIT {
     }
 
     @Test
-    void reloadUnderLoadChangesThePoolSizeWithoutAClientError() throws Exception {
+    void reloadUnderLoadChangesPoolSizeServersAndBreakerWithoutAClientError() throws Exception {
         Path file = dir.resolve("pgmux.yaml");
         Files.writeString(file, config(4, ""));
         Pgmux p = Pgmux.startFile(file);
@@ -432,13 +432,24 @@ class ResilienceIT {
             t.start();
         }
         Eventually.await(TIMEOUT, "the load running", () -> increments.get() >= 500);
+        String withReplica = "replicas: [ " + url(cluster.replica(1)) + " ]";
         for (int size : new int[] {12, 2, 8}) {
-            Files.writeString(file, config(size, ""));
+            String yaml = config(size, "");
+            if (size == 2) {
+                yaml = yaml.replace(withReplica, "replicas: []"); // a backend removed...
+            } else if (size == 8) {
+                // ... and added again, with other breaker settings
+                yaml = yaml.replace("    routing:", "    breaker: { failure_threshold: 9, open_timeout: 1s }\n    routing:");
+            }
+            Files.writeString(file, yaml);
             assertEquals(List.of(), admin.execute("RELOAD"));
             long at = increments.get();
             Eventually.await(TIMEOUT, "the load going on with pool size " + size, () -> increments.get() >= at + 300);
             assertEquals(size, p.server().pools().stream().filter(x -> x.key().database().equals(DB)
                     && x.key().backend().equals("primary")).findFirst().orElseThrow().settings().size());
+            boolean replicaListed = admin.query("SHOW BACKENDS").where("database", DB).stream()
+                    .anyMatch(r -> "replica".equals(r.get("role")));
+            assertEquals(size != 2, replicaListed, "SHOW BACKENDS after the reload to pool size " + size);
         }
         running.set(false);
         for (Thread t : threads) {

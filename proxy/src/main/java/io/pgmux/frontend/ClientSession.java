@@ -62,6 +62,10 @@ public final class ClientSession implements ServerListener, PoolClient {
     private final String user;
     private final String database;
     private final long connectedAtMillis = System.currentTimeMillis();
+    /** When the client last sent something (SHOW CLIENTS' request_time); 0 before its first request. */
+    private volatile long lastRequestMillis;
+    /** The client's application_name as its server reports it (SHOW CLIENTS), read by the admin console. */
+    private volatile String applicationName;
     private final RequestForwarder requests;
     private final ResponseForwarder responses;
     private final SessionSql sql;
@@ -108,6 +112,7 @@ public final class ClientSession implements ServerListener, PoolClient {
         this.home = pool;
         this.pool = pool;
         this.parameters = parameters;
+        this.applicationName = parameters.get("application_name");
         this.cancelKey = cancelKey;
         this.user = user;
         this.database = database;
@@ -130,6 +135,7 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     /** Bytes from the client socket (counted once; held input replays through {@link #onClientData}). */
     void onClientRead(ByteBuf in) {
+        lastRequestMillis = System.currentTimeMillis();
         pool.stats().bytesFromClients.add(in.readableBytes());
         onClientData(in);
     }
@@ -837,6 +843,33 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     public long connectedAtMillis() {
         return connectedAtMillis;
+    }
+
+    /** When the client last sent something, or 0 when it has sent nothing since login. */
+    public long lastRequestMillis() {
+        return lastRequestMillis;
+    }
+
+    /** The client's application_name (from its startup packet, then its SETs), or null. */
+    public String applicationName() {
+        return applicationName;
+    }
+
+    /**
+     * The named statements the client has prepared, as pgmux's statement cache tracks them in
+     * transaction mode; null where it does not track them (session mode: they live on the server).
+     * Read from the admin console's loop: a racy count, like the other figures of SHOW CLIENTS.
+     */
+    public Integer preparedStatements() {
+        StatementRewriter r = sql.rewriter();
+        return r == null ? null : r.statements().size();
+    }
+
+    /** A ParameterStatus changed what the client sees: keeps the admin console's copy of application_name. */
+    void parameterReported(String name) {
+        if ("application_name".equals(name)) {
+            applicationName = parameters.get(name);
+        }
     }
 
     public Channel clientChannel() {

@@ -268,12 +268,14 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
                 if (session.sql().onParse(server, buf, offset, length, this)) {
                     return true;
                 }
+                session.pool().stats().clientParses.increment(); // also when the cache answers it
                 if (rewriter != null && rewriter.parse(server, buf, offset, length, this)) {
                     return true;
                 }
                 ledger.add(ResponseLedger.PARSE);
             }
             case BIND -> {
+                session.pool().stats().binds.increment();
                 if (rewriter != null && rewriter.bind(server, buf, offset, length, this)) {
                     return true;
                 }

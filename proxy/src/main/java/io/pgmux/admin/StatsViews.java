@@ -35,7 +35,11 @@ final class StatsViews {
     }
 
     private void sample() {
-        long now = System.nanoTime();
+        sample(System.nanoTime());
+    }
+
+    /** Takes the totals as of {@code now} ({@link System#nanoTime()}) and averages them since the last sample. */
+    void sample(long now) {
         double seconds = (now - previousAtNanos) / 1e9;
         Collection<Pool> all = pools.get();
         for (String db : databases(all)) {

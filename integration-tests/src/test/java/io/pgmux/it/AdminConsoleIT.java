@@ -182,6 +182,43 @@ class AdminConsoleIT {
     }
 
     @Test
+    void parsesAnsweredByPgmuxWithoutAServerAreCountedToo() throws Exception {
+        assumeTrue(new File("/usr/bin/pgbench").canExecute(), "pgbench is not installed");
+        // initialized on the server directly; -M prepared then sends each named Parse + Sync between
+        // transactions, which pgmux answers itself (no server needed to prepare a statement)
+        assertEquals(0, pgbench("-i", "-s", "1", "-q", "-p", Integer.toString(pg.port())));
+        long parses = stat("total_client_parse_count");
+        long binds = stat("total_bind_count");
+        int clients = 2;
+        int transactions = 5;
+        assertEquals(0, pgbench("-n", "-M", "prepared", "-c", Integer.toString(clients), "-t",
+                Integer.toString(transactions), "-p", Integer.toString(pgmux.port())));
+        int statements = 7; // TPC-B: BEGIN, 3 UPDATEs, SELECT, INSERT, END
+        Eventually.await(Duration.ofSeconds(5), "the Binds counted", () -> {
+            try {
+                return stat("total_bind_count");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, v -> v == binds + (long) clients * transactions * statements);
+        assertEquals(parses + (long) clients * statements, stat("total_client_parse_count"),
+                "each client prepares each statement once");
+    }
+
+    private static int pgbench(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/pgbench", "-h", "127.0.0.1", "-U", USER));
+        cmd.addAll(List.of(args));
+        cmd.add(DB);
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
+        b.environment().put("PGPASSWORD", USER);
+        Process p = b.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "pgbench finished: " + out);
+        assertEquals(0, p.exitValue(), out);
+        return p.exitValue();
+    }
+
+    @Test
     void clientsShowApplicationNameRequestTimeAndPreparedStatements() throws Exception {
         Properties props = new Properties();
         props.setProperty("ApplicationName", "console-it-app");

@@ -112,8 +112,8 @@ class AdminConsoleIT {
                 "bytes_sent", "xact_time", "query_time", "wait_time", "client_parse_count", "server_parse_count",
                 "bind_count"), admin.query("SHOW STATS_TOTALS").columns());
         assertEquals(admin.query("SHOW STATS_TOTALS").columns(), admin.query("show stats_averages;").columns());
-        assertEquals(List.of("database", "role", "address", "health", "in_recovery", "checked_at", "last_error",
-                "lag_bytes", "lag_seconds", "breaker"), admin.query("SHOW BACKENDS").columns());
+        assertEquals(List.of("database", "role", "server", "address", "health", "in_recovery", "checked_at",
+                "last_error", "lag_bytes", "lag_seconds", "breaker"), admin.query("SHOW BACKENDS").columns());
         assertEquals(List.of("database", "role", "address", "state", "failures", "consecutive_failures", "opens",
                 "rejected", "opened_at", "next_probe", "last_failure"), admin.query("SHOW BREAKERS").columns());
         assertEquals(List.of("user", "database", "addr", "port", "connect_time", "pinned_by", "ptr", "link",
@@ -368,6 +368,7 @@ class AdminConsoleIT {
     void backendsPinnedPreparedAndBreakers() throws SQLException {
         Map<String, String> primary = admin.query("SHOW BACKENDS").one("database", DB);
         assertEquals("primary", primary.get("role"));
+        assertEquals("primary", primary.get("server"), "named as its pool and breaker are");
         assertEquals("up", primary.get("health"));
         assertEquals("f", primary.get("in_recovery"));
         assertEquals("127.0.0.1:" + pg.port(), primary.get("address"));

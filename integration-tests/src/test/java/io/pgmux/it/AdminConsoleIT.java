@@ -245,6 +245,8 @@ class AdminConsoleIT {
             st.execute("SELECT 2"); // holds a server: SHOW SERVERS shows what the server reports for it
             Map<String, String> server = admin.query("SHOW SERVERS").one("link", client.get("ptr"));
             assertEquals("renamed-app", server.get("application_name"), server.toString());
+            Map<String, String> self = admin.query("SHOW CLIENTS").one("database", "pgmux");
+            assertTrue(self.get("request_time").compareTo(self.get("connect_time")) >= 0, "the admin session's: " + self);
             c.commit();
         }
     }

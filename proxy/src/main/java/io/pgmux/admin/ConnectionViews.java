@@ -25,7 +25,7 @@ final class ConnectionViews {
         "link", "remote_pid", "tls", "application_name", "prepared_statements", "id"};
 
     /** An admin console session, listed among the clients as PgBouncer lists its console users. */
-    record AdminClient(String user, String database, Channel channel, long connectedAtMillis) {
+    record AdminClient(String user, String database, Channel channel, long connectedAtMillis, long lastRequestMillis) {
     }
 
     private ConnectionViews() {
@@ -57,7 +57,7 @@ final class ConnectionViews {
             t.row("C", c.user(), c.database(), "none", state.name().toLowerCase(Locale.ROOT),
                     Formats.host(ch.remoteAddress()), Formats.port(ch.remoteAddress()), Formats.host(ch.localAddress()),
                     Formats.port(ch.localAddress()), Formats.time(c.connectedAtMillis()),
-                    c.lastRequestMillis() == 0 ? null : Formats.time(c.lastRequestMillis()),
+                    requestTime(c.lastRequestMillis()),
                     waitMicros / 1_000_000, waitMicros % 1_000_000, 0, ptr, server == null ? "" : ptr(server), 0, "",
                     c.applicationName(), c.preparedStatements(), ptr);
         }
@@ -65,9 +65,15 @@ final class ConnectionViews {
             Channel ch = a.channel();
             t.row("C", a.user(), a.database(), "none", "active", Formats.host(ch.remoteAddress()),
                     Formats.port(ch.remoteAddress()), Formats.host(ch.localAddress()), Formats.port(ch.localAddress()),
-                    Formats.time(a.connectedAtMillis()), null, 0, 0, 0, ptr(ch), "", 0, "", null, null, ptr(ch));
+                    Formats.time(a.connectedAtMillis()), requestTime(a.lastRequestMillis()), 0, 0, 0, ptr(ch), "", 0,
+                    "", null, null, ptr(ch));
         }
         return t.build();
+    }
+
+    /** A client's last request time, NULL before its first. */
+    private static String requestTime(long millis) {
+        return millis == 0 ? null : Formats.time(millis);
     }
 
     static ResultTable servers(List<PoolState> states) {

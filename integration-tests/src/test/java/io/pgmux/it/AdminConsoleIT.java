@@ -112,8 +112,8 @@ class AdminConsoleIT {
                 "bytes_sent", "xact_time", "query_time", "wait_time", "client_parse_count", "server_parse_count",
                 "bind_count"), admin.query("SHOW STATS_TOTALS").columns());
         assertEquals(admin.query("SHOW STATS_TOTALS").columns(), admin.query("show stats_averages;").columns());
-        assertEquals(List.of("database", "role", "address", "health", "in_recovery", "checked_at", "last_error",
-                "lag_bytes", "lag_seconds", "breaker"), admin.query("SHOW BACKENDS").columns());
+        assertEquals(List.of("database", "role", "server", "address", "health", "in_recovery", "checked_at",
+                "last_error", "lag_bytes", "lag_seconds", "breaker"), admin.query("SHOW BACKENDS").columns());
         assertEquals(List.of("database", "role", "address", "state", "failures", "consecutive_failures", "opens",
                 "rejected", "opened_at", "next_probe", "last_failure"), admin.query("SHOW BREAKERS").columns());
         assertEquals(List.of("user", "database", "addr", "port", "connect_time", "pinned_by", "ptr", "link",
@@ -150,6 +150,147 @@ class AdminConsoleIT {
             assertTrue(stat("total_received") > received, "bytes from clients counted");
             assertTrue(stat("total_xact_time") > 0 && stat("total_query_time") > 0, "times counted");
             assertTrue(stat("total_server_assignment_count") >= n + 1, "one assignment per transaction at least");
+        }
+    }
+
+    @Test
+    void parsesAndBindsOfClientsAreCountedAndTotalsMatchStats() throws SQLException {
+        try (Connection c = app(); Statement st = c.createStatement()) {
+            st.execute("SELECT 1");
+            long parses = stat("total_client_parse_count");
+            long binds = stat("total_bind_count");
+            long queries = stat("total_query_count");
+            int n = 12;
+            for (int i = 0; i < n; i++) {
+                st.execute("SELECT " + i + " AS distinct_text"); // pgjdbc's extended protocol: Parse, Bind, Execute
+            }
+            Eventually.await(Duration.ofSeconds(5), "the queries counted", () -> {
+                try {
+                    return stat("total_query_count");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, v -> v == queries + n);
+            assertEquals(binds + n, stat("total_bind_count"), "one Bind per execution");
+            assertEquals(parses + n, stat("total_client_parse_count"), "each text is new: one Parse each");
+        }
+        Map<String, String> stats = admin.query("SHOW STATS").one("database", DB);
+        Map<String, String> totals = admin.query("SHOW STATS_TOTALS").one("database", DB);
+        assertEquals(stats.get("total_xact_count"), totals.get("xact_count"));
+        assertEquals(stats.get("total_bind_count"), totals.get("bind_count"));
+        assertEquals(stats.get("total_client_parse_count"), totals.get("client_parse_count"));
+    }
+
+    @Test
+    void parsesAnsweredByPgmuxWithoutAServerAreCountedToo() throws Exception {
+        assumeTrue(new File("/usr/bin/pgbench").canExecute(), "pgbench is not installed");
+        // initialized on the server directly; -M prepared then sends each named Parse + Sync between
+        // transactions, which pgmux answers itself (no server needed to prepare a statement)
+        assertEquals(0, pgbench("-i", "-s", "1", "-q", "-p", Integer.toString(pg.port())));
+        long parses = stat("total_client_parse_count");
+        long binds = stat("total_bind_count");
+        int clients = 2;
+        int transactions = 5;
+        assertEquals(0, pgbench("-n", "-M", "prepared", "-c", Integer.toString(clients), "-t",
+                Integer.toString(transactions), "-p", Integer.toString(pgmux.port())));
+        int statements = 7; // TPC-B: BEGIN, 3 UPDATEs, SELECT, INSERT, END
+        Eventually.await(Duration.ofSeconds(5), "the Binds counted", () -> {
+            try {
+                return stat("total_bind_count");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, v -> v == binds + (long) clients * transactions * statements);
+        assertEquals(parses + (long) clients * statements, stat("total_client_parse_count"),
+                "each client prepares each statement once");
+    }
+
+    private static int pgbench(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/pgbench", "-h", "127.0.0.1", "-U", USER));
+        cmd.addAll(List.of(args));
+        cmd.add(DB);
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
+        b.environment().put("PGPASSWORD", USER);
+        Process p = b.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "pgbench finished: " + out);
+        assertEquals(0, p.exitValue(), out);
+        return p.exitValue();
+    }
+
+    @Test
+    void clientsShowApplicationNameRequestTimeAndPreparedStatements() throws Exception {
+        Properties props = new Properties();
+        props.setProperty("ApplicationName", "console-it-app");
+        props.setProperty("prepareThreshold", "1");
+        try (Connection c = pgmux.connect(DB, USER, USER, props); Statement st = c.createStatement()) {
+            st.execute("SELECT 1");
+            Map<String, String> client = admin.query("SHOW CLIENTS").one("application_name", "console-it-app");
+            assertEquals(USER, client.get("user"));
+            String firstRequest = client.get("request_time");
+            assertTrue(firstRequest != null && firstRequest.compareTo(client.get("connect_time")) >= 0, client.toString());
+            long prepared = Long.parseLong(client.get("prepared_statements")); // transaction mode: tracked
+            Eventually.pause(1100); // request_time has a resolution of a second
+            try (PreparedStatement ps = c.prepareStatement("SELECT ?::int AS named_one")) {
+                ps.setInt(1, 1);
+                ps.executeQuery().close(); // prepareThreshold 1: a named statement, tracked by pgmux's cache
+                client = admin.query("SHOW CLIENTS").one("ptr", client.get("ptr"));
+                assertEquals(Long.toString(prepared + 1), client.get("prepared_statements"), client.toString());
+                assertTrue(client.get("request_time").compareTo(firstRequest) > 0, "the request time moved: " + client);
+            }
+            st.execute("SET application_name = 'renamed-app'");
+            client = admin.query("SHOW CLIENTS").one("ptr", client.get("ptr"));
+            assertEquals("renamed-app", client.get("application_name"));
+            c.setAutoCommit(false);
+            st.execute("SELECT 2"); // holds a server: SHOW SERVERS shows what the server reports for it
+            Map<String, String> server = admin.query("SHOW SERVERS").one("link", client.get("ptr"));
+            assertEquals("renamed-app", server.get("application_name"), server.toString());
+            Map<String, String> self = admin.query("SHOW CLIENTS").one("database", "pgmux");
+            assertTrue(self.get("request_time").compareTo(self.get("connect_time")) >= 0, "the admin session's: " + self);
+            c.commit();
+        }
+    }
+
+    @Test
+    void connectionCountsOfDatabasesUsersAndListsFollowTheServers() throws Exception {
+        admin.execute("KILL " + DB); // a known start: no server connection
+        Eventually.await(Duration.ofSeconds(10), "no server connection", () -> serverCounts(), List.of(0L, 0L, 0L)::equals);
+        long clientsBefore = admin.query("SHOW USERS").longValue("name", USER, "current_client_connections");
+        List<Long> busy;
+        try (Connection a = app(); Statement sa = a.createStatement(); Connection b = app(); Statement sb = b.createStatement()) {
+            a.setAutoCommit(false);
+            sa.execute("SELECT 1");
+            b.setAutoCommit(false);
+            sb.execute("SELECT 1");
+            // two open transactions hold two servers; a login may have opened another one on its loop
+            busy = serverCounts();
+            assertTrue(busy.get(0) >= 2 && busy.stream().distinct().count() == 1,
+                    "databases, users and lists count the same servers: " + busy);
+            assertEquals("2", admin.query("SHOW POOLS").one("database", DB).get("sv_active"));
+            assertEquals(clientsBefore + 2, admin.query("SHOW USERS").longValue("name", USER, "current_client_connections"));
+            assertEquals(clientsBefore + 2, admin.query("SHOW DATABASES").longValue("name", DB, "current_client_connections"));
+            a.commit();
+            b.commit();
+        }
+        Eventually.await(Duration.ofSeconds(5), "the clients gone", () -> {
+            try {
+                return admin.query("SHOW USERS").longValue("name", USER, "current_client_connections");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, v -> v == clientsBefore);
+        assertEquals(busy, serverCounts(), "the servers stay in the pool, idle");
+        assertEquals(Long.toString(busy.get(0)), admin.query("SHOW POOLS").one("database", DB).get("sv_idle"));
+    }
+
+    /** current_connections of SHOW DATABASES and SHOW USERS, used_servers of SHOW LISTS. */
+    private static List<Long> serverCounts() {
+        try {
+            return List.of(admin.query("SHOW DATABASES").longValue("name", DB, "current_connections"),
+                    admin.query("SHOW USERS").longValue("name", USER, "current_connections"),
+                    admin.query("SHOW LISTS").longValue("list", "used_servers", "items"));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -229,6 +370,7 @@ class AdminConsoleIT {
     void backendsPinnedPreparedAndBreakers() throws SQLException {
         Map<String, String> primary = admin.query("SHOW BACKENDS").one("database", DB);
         assertEquals("primary", primary.get("role"));
+        assertEquals("primary", primary.get("server"), "named as its pool and breaker are");
         assertEquals("up", primary.get("health"));
         assertEquals("f", primary.get("in_recovery"));
         assertEquals("127.0.0.1:" + pg.port(), primary.get("address"));

@@ -20,12 +20,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -125,9 +128,12 @@ class AdminControlIT {
         }
         poll("load running", committed::get, n -> n >= 50);
 
-        admin.execute("PAUSE " + DB); // returns once every server connection is back in the pool
+        admin.execute("PAUSE " + DB); // returns once every server connection is closed
         Map<String, String> paused = pools();
         assertEquals("0", paused.get("sv_active"), "PAUSE returned with a server still in use: " + paused);
+        assertEquals("0", paused.get("sv_idle"), "PAUSE disconnects from the server, as PgBouncer's: " + paused);
+        assertEquals(List.of(), servers().rows());
+        assertEquals("0", serverBackends(), "no session of pgmux's left on PostgreSQL");
         assertEquals("1", admin.query("SHOW DATABASES").one("name", DB).get("paused"));
         poll("every client queued behind the pause", () -> pools().get("cl_waiting"), w -> w.equals("" + clients));
         long atPause = committed.get();
@@ -144,6 +150,60 @@ class AdminControlIT {
         assertTrue(errors.isEmpty(), "client errors: " + errors);
         assertEquals(Long.toString(committed.get()), pg.queryString(DB, "SELECT count(*) FROM t"));
         assertEquals("0", admin.query("SHOW DATABASES").one("name", DB).get("paused"));
+    }
+
+    /** PostgreSQL's sessions of the pool's user in the database (pgmux's server connections). */
+    private static String serverBackends() {
+        return pg.queryString("postgres", "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + DB
+                + "' AND usename = '" + USER + "'");
+    }
+
+    @Test
+    void pauseClosesIdleServersAtOnceAndTheBusyOneWhenItsTransactionEnds() throws Exception {
+        try (Connection busy = app(); Statement bs = busy.createStatement();
+             Connection other = app(); Statement os = other.createStatement();
+             AdminSql admin2 = AdminSql.connect(pgmux.adminPort(), "admin", ADMIN_PASSWORD)) {
+            busy.setAutoCommit(false);
+            int busyPid = pid(bs); // holds its server connection: the transaction is open
+            int idlePid = pid(os); // autocommit: its connection goes back to the pool, idle
+            assertNotEquals(busyPid, idlePid);
+            assertEquals("1", pools().get("sv_idle"));
+
+            CompletableFuture<List<String>> pause = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return admin2.execute("PAUSE " + DB);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            poll("the idle connection closed at once", () -> pg.queryString("postgres",
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid = " + idlePid), "0"::equals);
+            assertEquals("1", pg.queryString("postgres", "SELECT count(*) FROM pg_stat_activity WHERE pid = " + busyPid),
+                    "the transaction keeps its connection");
+            Eventually.pause(200); // a PAUSE that did not wait would have answered by now
+            assertFalse(pause.isDone(), "PAUSE waits for the open transaction");
+            assertEquals(busyPid, pid(bs), "and the transaction goes on on the same server");
+
+            busy.commit();
+            pause.get(10, TimeUnit.SECONDS);
+            assertEquals("0", serverBackends(), "PAUSE returned once every server connection was closed");
+            assertEquals("0", pools().get("sv_idle"));
+            assertEquals("0", pools().get("sv_login"), "no connection opened while paused");
+
+            CompletableFuture<Integer> queued = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return pid(os);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            poll("the next transaction queued", () -> pools().get("cl_waiting"), "1"::equals);
+            assertEquals("0", serverBackends(), "nothing opened for the waiting client before RESUME");
+            admin.execute("RESUME " + DB);
+            int fresh = queued.get(10, TimeUnit.SECONDS);
+            assertNotEquals(idlePid, fresh, "RESUME opened a new server connection");
+            assertNotEquals(busyPid, fresh);
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.pgmux.it;
 
 import io.pgmux.it.support.AdminSql;
+import io.pgmux.it.support.LogCapture;
 import io.pgmux.it.support.Pgmux;
 import io.pgmux.it.support.SharedPostgres;
 import io.pgmux.it.support.TestPostgres;
@@ -15,6 +16,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -70,7 +72,8 @@ class AdminReloadIT {
         Path file = dir.resolve("pgmux.yaml");
         Files.writeString(file, config(3, "", "127.0.0.1:0"));
         pgmux = Pgmux.startFile(file);
-        try (AdminSql admin = AdminSql.connect(pgmux.adminPort(), "admin", "reload-admin")) {
+        try (AdminSql admin = AdminSql.connect(pgmux.adminPort(), "admin", "reload-admin");
+             LogCapture log = LogCapture.of("io.pgmux", Level.INFO)) {
             try (Connection c = pgmux.connect(DB, USER, USER); Statement st = c.createStatement()) {
                 st.execute("SELECT 1");
             }
@@ -81,6 +84,10 @@ class AdminReloadIT {
 
             Files.writeString(file, config(5, "reload_extra", "127.0.0.1:0").replace("queries: false", "queries: true"));
             assertEquals(List.of(), admin.execute("RELOAD"));
+            assertEquals(1, log.startingWith("configuration reloaded from " + file + ": 1 databases, 3 users").size(),
+                    log.records().toString());
+            assertEquals(1, log.startingWith("admin admin@/127.0.0.1:").stream()
+                    .filter(r -> r.getMessage().endsWith(": RELOAD")).count(), "the command, with who ran it");
             AdminSql.Result cfg = admin.query("SHOW CONFIG");
             assertEquals("5", cfg.one("key", "databases." + DB + ".pool.size").get("value"));
             assertEquals("true", cfg.one("key", "log.queries").get("value"));
@@ -93,6 +100,9 @@ class AdminReloadIT {
             SQLException e = assertThrows(SQLException.class, () -> admin.execute("RELOAD"));
             assertEquals("F0000", e.getSQLState());
             assertTrue(e.getMessage().contains("workers"), "the problems are listed: " + e.getMessage());
+            List<java.util.logging.LogRecord> refused = log.startingWith("RELOAD refused, the configuration in force is unchanged");
+            assertEquals(1, refused.size(), log.records().toString());
+            assertEquals(Level.WARNING, refused.get(0).getLevel());
             assertEquals("5", admin.query("SHOW CONFIG").one("key", "databases." + DB + ".pool.size").get("value"),
                     "the configuration in force is unchanged");
 

@@ -2,6 +2,7 @@ package io.pgmux.it;
 
 import io.pgmux.demo.LocalPostgres;
 import io.pgmux.it.support.AdminSql;
+import io.pgmux.it.support.LogCapture;
 import io.pgmux.it.support.Eventually;
 import io.pgmux.it.support.Jdbc;
 import io.pgmux.it.support.Pgmux;
@@ -122,13 +123,20 @@ class BreakerIT {
 
     @Test
     void aHungBackendOpensItsBreakerAndThenClientsFailAtOnce() throws SQLException {
-        // connection attempts are calls: two connect timeouts open it (failure_threshold: 2)
-        for (int i = 0; i < 2; i++) {
-            long start = System.nanoTime();
-            SQLException e = attempt("hung_unchecked");
-            long ms = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(e != null, "the hung backend cannot serve");
-            assertTrue(ms >= 900, "attempt " + i + " waited out the 1 s connect timeout: " + ms + " ms");
+        // connection attempts are calls: two connect timeouts open it (failure_threshold: 2), logged once
+        try (LogCapture log = LogCapture.of("io.pgmux.resilience", java.util.logging.Level.INFO)) {
+            for (int i = 0; i < 2; i++) {
+                long start = System.nanoTime();
+                SQLException e = attempt("hung_unchecked");
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(e != null, "the hung backend cannot serve");
+                assertTrue(ms >= 900, "attempt " + i + " waited out the 1 s connect timeout: " + ms + " ms");
+            }
+            var opened = log.startingWith("circuit breaker of hung_unchecked/");
+            assertEquals(1, opened.size(), "one line for the transition: " + log.records());
+            assertTrue(opened.get(0).getMessage().contains("127.0.0.1:" + hung.getLocalPort())
+                    && opened.get(0).getMessage().contains(": closed -> open ("), opened.get(0).getMessage());
+            assertEquals(java.util.logging.Level.WARNING, opened.get(0).getLevel());
         }
         try (AdminSql admin = admin()) {
             assertEquals("open", breaker(admin, "hung_unchecked").get("state"));

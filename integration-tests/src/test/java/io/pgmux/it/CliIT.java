@@ -1,5 +1,6 @@
 package io.pgmux.it;
 
+import io.pgmux.it.support.Eventually;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,6 +150,66 @@ class CliIT {
         Result r = run("--check", "--config", dir.resolve("nope.yaml").toString());
         assertEquals(2, r.exit(), r::toString);
         assertTrue(r.err().contains("nope.yaml"), r::toString);
+    }
+
+    @Test
+    void jsonLogFormatStartConfigAndFailedLoginOneObjectPerLineWithoutThePassword() throws Exception {
+        Path f = write("json.yaml", """
+                listen: 127.0.0.1:0
+                admin: { listen: off }
+                metrics: { listen: off }
+                log: { format: json }
+                users:
+                  - { name: app, password: app, auth: password }
+                databases:
+                  app:
+                    primary: postgres://app:app@127.0.0.1:1/app
+                """);
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar.toString(), "--config", f.toString());
+        Path stderr = dir.resolve("stderr.log"); // a file: no pipe to race with the process's exit
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(stderr.toFile()).start();
+        java.util.function.Supplier<List<String>> logged = () -> {
+            try {
+                return Files.readAllLines(stderr, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        try {
+            String listening = Eventually.await(java.time.Duration.ofSeconds(30), "pgmux listening",
+                    () -> logged.get().stream().filter(l -> l.contains("pgmux listening on")).findFirst().orElse(null),
+                    java.util.Objects::nonNull);
+            java.util.regex.Matcher port = java.util.regex.Pattern.compile("listening on /127\\.0\\.0\\.1:(\\d+)")
+                    .matcher(listening);
+            assertTrue(port.find(), listening);
+            java.util.Properties props = new java.util.Properties();
+            props.setProperty("user", "app");
+            props.setProperty("password", "n0t-the-password");
+            java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                    () -> java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port.group(1) + "/app",
+                            props).close());
+            assertEquals("28P01", refused.getSQLState());
+            String failed = Eventually.await(java.time.Duration.ofSeconds(10), "the failed login logged",
+                    () -> logged.get().stream().filter(l -> l.contains("authentication failed")).findFirst().orElse(null),
+                    java.util.Objects::nonNull);
+            assertTrue(failed.contains("authentication failed for user \\\"app\\\" from /127.0.0.1:"), failed);
+            assertTrue(logged.get().stream().anyMatch(l -> l.contains("\"msg\":\"configuration loaded from " + f)),
+                    logged.get()::toString);
+        } finally {
+            p.destroy(); // SIGTERM: the graceful shutdown
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "pgmux stopped on SIGTERM");
+        }
+        List<String> lines = logged.get();
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\"msg\":\"pgmux stopped\"")), lines::toString);
+        assertFalse(lines.stream().anyMatch(l -> l.contains("n0t-the-password")), "the password is never logged");
+        java.util.regex.Pattern object = java.util.regex.Pattern.compile(
+                "\\{\"ts\":\"[0-9T:.Z-]+\",\"level\":\"(ERROR|WARN|INFO|DEBUG|TRACE)\",\"logger\":\"\\w*\","
+                        + "\"msg\":\"([^\"\\\\]|\\\\.)*\"(,\"error\":\"([^\"\\\\]|\\\\.)*\")?}");
+        for (String line : lines) {
+            assertTrue(object.matcher(line).matches(), "not one JSON object: " + line);
+        }
     }
 
     @Test

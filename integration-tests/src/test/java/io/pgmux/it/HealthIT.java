@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -110,12 +112,24 @@ class HealthIT {
         assertEquals(Level.WARNING, logged.stream().filter(r -> r.getMessage().startsWith("backend down"))
                 .findFirst().orElseThrow().getLevel());
         assertEquals(200, PrometheusText.get(pgmux.metricsPort(), "/health/live").statusCode(), "still alive");
+        double failures = connectFailures();
+        assertThrows(SQLException.class, () -> {
+            try (Connection c = pgmux.connect(DB, USER, USER); Statement st = c.createStatement()) {
+                st.execute("SELECT 1");
+            }
+        }, "no server to run it on");
+        assertTrue(connectFailures() >= failures + 1, "the failed server connect is counted");
 
         pg.local().orElseThrow().start();
         Eventually.await(Duration.ofSeconds(30), "200 after the restart", HealthIT::ready, r -> r.statusCode() == 200);
         assertEquals(1.0, PrometheusText.scrape(pgmux.metricsPort()).value("pgmux_backend_up", "database", DB));
         assertEquals(ups + 1, transitions("backend up"));
         assertEquals(downs + 1, transitions("backend down"), "each transition logged once, not at every probe");
+    }
+
+    private static double connectFailures() {
+        return PrometheusText.scrape(pgmux.metricsPort()).find("pgmux_server_connect_failures_total", "database", DB)
+                .stream().mapToDouble(PrometheusText.Sample::value).sum();
     }
 
     @Test

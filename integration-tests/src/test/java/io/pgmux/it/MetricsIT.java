@@ -1,5 +1,6 @@
 package io.pgmux.it;
 
+import io.pgmux.it.support.AdminSql;
 import io.pgmux.it.support.Eventually;
 import io.pgmux.it.support.Pgmux;
 import io.pgmux.it.support.PrometheusText;
@@ -11,10 +12,12 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,11 +45,12 @@ class MetricsIT {
         pg.createDatabase(DB, USER);
         pgmux = Pgmux.start("""
                 listen: 127.0.0.1:0
-                admin: { listen: off }
+                admin: { listen: 127.0.0.1:0, users: [admin] }
                 metrics: { listen: 127.0.0.1:0 }
                 limits: { query_wait_timeout: 30s }
                 users:
                   - { name: %1$s, password: %1$s }
+                  - { name: admin, password: admin }
                 databases:
                   %2$s:
                     pool: { mode: transaction, size: 1 }
@@ -196,6 +200,56 @@ class MetricsIT {
     }
 
     @Test
+    void preparedCacheAssignmentsConnectionsPauseAndWaitTimeoutsMove() throws Exception {
+        try (AdminSql admin = AdminSql.connect(pgmux.adminPort(), "admin", "admin")) {
+            PrometheusText before = scrape();
+            Properties named = new Properties();
+            named.setProperty("prepareThreshold", "1"); // named statements: pgmux's statement cache
+            int n = 6;
+            try (Connection c = pgmux.connect(DB, USER, USER, named);
+                 PreparedStatement ps = c.prepareStatement("SELECT ?::int + 1 AS metrics_prepared")) {
+                assertEquals(before.value("pgmux_client_connections") + 1, scrape().value("pgmux_client_connections"),
+                        "the client's connection is counted while open");
+                for (int i = 0; i < n; i++) {
+                    ps.setInt(1, i);
+                    ps.executeQuery().close();
+                }
+            }
+            PrometheusText after = scrape();
+            double misses = delta(before, after, "pgmux_prepared_misses_total");
+            double hits = delta(before, after, "pgmux_prepared_hits_total");
+            assertTrue(misses >= 1, "prepared on the server once at least: " + misses);
+            assertTrue(hits >= 1 && hits + misses >= n, "each execution found or prepared it: " + hits + "/" + misses);
+            assertTrue(delta(before, after, "pgmux_server_assignments_total") >= n, "a server for each transaction");
+
+            admin.execute("PAUSE " + DB);
+            PrometheusText paused = scrape();
+            assertEquals(1.0, paused.value("pgmux_pool_paused", POOL));
+            assertEquals(0.0, paused.value("pgmux_servers", "database", DB, "user", USER, "state", "idle"),
+                    "PAUSE closed the idle server connection");
+            admin.execute("RESUME " + DB);
+            assertEquals(0.0, value("pgmux_pool_paused"));
+            try (Connection c = app(); Statement st = c.createStatement()) {
+                st.execute("SELECT 1"); // the pool opens a new connection after the PAUSE closed it
+            }
+            assertEquals(1.0, delta(paused, scrape(), "pgmux_server_connections_opened_total"));
+
+            admin.execute("SET limits.query_wait_timeout = '300ms'");
+            try (Connection holder = app(); Statement hs = holder.createStatement();
+                 Connection waiter = app(); Statement ws = waiter.createStatement()) {
+                holder.setAutoCommit(false);
+                hs.execute("SELECT 1"); // the pool's only server connection
+                double timeouts = value("pgmux_pool_wait_timeouts_total");
+                assertThrows(SQLException.class, () -> ws.execute("SELECT 2"), "query_wait_timeout");
+                assertEquals(timeouts + 1, value("pgmux_pool_wait_timeouts_total"));
+                holder.commit();
+            } finally {
+                admin.execute("SET limits.query_wait_timeout = '30s'");
+            }
+        }
+    }
+
+    @Test
     void theDashboardAndTheDocsNameOnlyMetricsThatExist() throws Exception {
         try (Connection c = app(); Statement st = c.createStatement()) {
             assertThrows(SQLException.class, () -> st.execute("SELECT 1/0")); // pgmux_errors_total appears at the first error
@@ -210,8 +264,10 @@ class MetricsIT {
         var used = java.util.regex.Pattern.compile("\\b(pgmux|jvm|process|system|netty)_[a-z0-9_]+").matcher(dashboard);
         while (used.find()) {
             String name = used.group().replaceAll("_(bucket|count|sum)$", "");
-            // a family without samples yet (a GC summary before the first GC) still has its TYPE line
-            assertTrue(scraped.contains(name) || m.type(name) != null,
+            // a family without samples yet (a GC summary before the first GC) still has its TYPE line;
+            // one this setup cannot have (replica lag: no replicas here) must be a documented metric
+            assertTrue(scraped.contains(name) || m.type(name) != null
+                            || name.startsWith("pgmux_replica_lag_") && docs.contains("`" + name + "`"),
                     "the dashboard uses " + name + ", which /metrics does not have");
         }
         for (String name : scraped) {

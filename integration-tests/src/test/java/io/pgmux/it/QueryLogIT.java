@@ -138,6 +138,32 @@ class QueryLogIT {
     }
 
     @Test
+    void withoutALogBlockQueriesAreNotLoggedButSlowOnesAreFromOneSecond() throws SQLException {
+        try (Pgmux defaults = Pgmux.start("""
+                listen: 127.0.0.1:0
+                admin: { listen: off }
+                metrics: { listen: off }
+                users:
+                  - { name: %1$s, password: %1$s }
+                databases:
+                  querylog_tx:
+                    primary: postgres://%1$s:%1$s@127.0.0.1:%2$d/querylog_tx
+                """.formatted(USER, pg.port()));
+             Connection c = defaults.connect("querylog_tx", USER, USER); Statement st = c.createStatement()) {
+            st.execute("SELECT 1 AS default_fast");
+            st.execute("SELECT pg_sleep(0.5), 'default_half_second'");
+            st.execute("SELECT pg_sleep(1.05), 'default_slow'");
+        }
+        assertTrue(lines("default_fast").isEmpty() && lines("default_half_second").isEmpty(),
+                "no per-query log by default, and 0.5 s is under the default threshold: " + logged);
+        List<LogRecord> slow = logged.stream().filter(r -> r.getMessage().contains("default_slow")).toList();
+        assertEquals(1, slow.size(), logged.toString());
+        assertEquals(Level.WARNING, slow.get(0).getLevel());
+        assertTrue(slow.get(0).getMessage().startsWith("slow query ("), slow.get(0).getMessage());
+        assertTrue(slow.get(0).getMessage().contains("threshold 1000 ms"), slow.get(0).getMessage());
+    }
+
+    @Test
     void passwordsNeverReachTheLog() throws SQLException {
         try (Connection c = pgmux.connect("querylog_tx", USER, USER); Statement st = c.createStatement()) {
             // refused (no CREATEROLE), but sent, so logged: the literal must be masked

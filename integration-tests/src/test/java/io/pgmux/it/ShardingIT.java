@@ -973,6 +973,15 @@ class ShardingIT {
                         () -> pool + " has a server connection: " + row);
                 assertEquals("transaction", row.get("pool_mode"));
             }
+            AdminSql.Result backends = admin.query("SHOW BACKENDS");
+            for (int i = 0; i < 2; i++) {
+                Map<String, String> shard = backends.one("server", "shard" + i);
+                assertEquals(DB, shard.get("database"));
+                assertEquals("shard", shard.get("role"), shard.toString());
+                assertEquals("127.0.0.1:" + SHARDS[i].port(), shard.get("address"));
+                assertEquals("up", shard.get("health"), shard.toString());
+                assertEquals("closed", shard.get("breaker"));
+            }
         }
     }
 

@@ -18,7 +18,7 @@ public record AdminCommand(Verb verb, String argument, String value) {
     public enum Verb {
         SHOW("SHOW POOLS|STATS|STATS_TOTALS|STATS_AVERAGES|CLIENTS|SERVERS|DATABASES|USERS|CONFIG|LISTS|VERSION|HELP",
                 "show state; pgmux adds SHOW BACKENDS|BREAKERS|PINNED|PREPARED"),
-        PAUSE("PAUSE [db]", "stop giving server connections to new transactions; returns when all are back"),
+        PAUSE("PAUSE [db]", "hold new transactions and close every server connection; returns when all are closed"),
         RESUME("RESUME [db]", "end a PAUSE"),
         RECONNECT("RECONNECT [db]", "close each server connection when it is released, so new ones are opened"),
         KILL("KILL db", "close every client and server connection of the database at once"),

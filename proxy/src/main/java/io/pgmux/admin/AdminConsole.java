@@ -105,7 +105,8 @@ public final class AdminConsole {
         for (AdminHandler h : sessions) {
             Channel ch = h.channel();
             if (ch != null) {
-                out.add(new ConnectionViews.AdminClient(h.user(), "pgmux", ch, h.connectedAtMillis()));
+                out.add(new ConnectionViews.AdminClient(h.user(), "pgmux", ch, h.connectedAtMillis(),
+                        h.lastRequestMillis()));
             }
         }
         return out;

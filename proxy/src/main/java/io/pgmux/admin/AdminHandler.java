@@ -34,6 +34,8 @@ final class AdminHandler extends ChannelInboundHandlerAdapter implements Message
     private final CommandRunner runner;
     private final String user;
     private final long connectedAtMillis = System.currentTimeMillis();
+    /** When the session last sent something (SHOW CLIENTS' request_time), read from other sessions' loops. */
+    private volatile long lastRequestMillis;
     private final MessageFramer framer = new MessageFramer(MAX_MESSAGE);
     /** Query texts, PgErrors (extended protocol refused) and SYNC markers, in arrival order. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
@@ -56,6 +58,11 @@ final class AdminHandler extends ChannelInboundHandlerAdapter implements Message
         return connectedAtMillis;
     }
 
+    /** When the session last sent something, 0 before its first request. */
+    long lastRequestMillis() {
+        return lastRequestMillis;
+    }
+
     io.netty.channel.Channel channel() {
         ChannelHandlerContext c = ctx;
         return c == null ? null : c.channel();
@@ -72,6 +79,7 @@ final class AdminHandler extends ChannelInboundHandlerAdapter implements Message
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf in = (ByteBuf) msg;
+        lastRequestMillis = System.currentTimeMillis();
         try {
             framer.feed(ctx.alloc(), in, this);
         } catch (PgException e) {

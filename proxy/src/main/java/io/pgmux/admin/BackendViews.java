@@ -16,16 +16,30 @@ final class BackendViews {
     private BackendViews() {
     }
 
-    static ResultTable backends(List<BackendStatus> statuses, io.pgmux.resilience.Breakers breakers) {
-        ResultTable.Builder t = ResultTable.builder("database", "role", "address", "health", "in_recovery",
+    /**
+     * @param names each status's server name ({@code primary}, {@code replica1}, {@code shard0},
+     *              {@code shard0-replica1}...), in the same order; a list of another size (a RELOAD
+     *              came in between) leaves the column NULL
+     */
+    static ResultTable backends(List<BackendStatus> statuses, List<String> names, io.pgmux.resilience.Breakers breakers) {
+        ResultTable.Builder t = ResultTable.builder("database", "role", "server", "address", "health", "in_recovery",
                 "checked_at", "last_error", "lag_bytes", "lag_seconds", "breaker");
-        for (BackendStatus s : statuses) {
-            t.row(s.database(), s.role().label(), s.address(), s.health().label(),
+        boolean named = names.size() == statuses.size();
+        for (int i = 0; i < statuses.size(); i++) {
+            BackendStatus s = statuses.get(i);
+            String name = named ? names.get(i) : null;
+            t.row(s.database(), role(s, name), name, s.address(), s.health().label(),
                     s.inRecovery() == null ? null : s.inRecovery() ? "t" : "f", Formats.time(s.checkedAtMillis()),
                     s.error(), s.lagBytes(), s.lagSeconds() == null ? null
                             : String.format(java.util.Locale.ROOT, "%.3f", s.lagSeconds()), breakerState(breakers, s));
         }
         return t.build();
+    }
+
+    /** primary, replica, or shard for the primary of a shard of a sharded database. */
+    private static String role(BackendStatus s, String name) {
+        return s.role() == BackendStatus.Role.PRIMARY && name != null && name.startsWith("shard") ? "shard"
+                : s.role().label();
     }
 
     private static String breakerState(io.pgmux.resilience.Breakers breakers, BackendStatus s) {

@@ -112,7 +112,9 @@ final class CommandRunner {
             case "BACKENDS" -> {
                 var checked = control.health().check();
                 checked.addListener(f -> loop.execute(() -> reply.trySuccess(f.isSuccess()
-                        ? rows(BackendViews.backends(checked.getNow(), control.breakers())) : failed(f.cause()))));
+                        ? rows(BackendViews.backends(checked.getNow(),
+                                io.pgmux.health.BackendHealth.serverNames(control.config()), control.breakers()))
+                        : failed(f.cause()))));
             }
             case "BREAKERS" -> reply.setSuccess(rows(BackendViews.breakers(control.breakers())));
             default -> reply.setSuccess(failed(CommandParser.syntaxError("SHOW " + subject)));

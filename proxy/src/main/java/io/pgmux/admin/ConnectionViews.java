@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * SHOW CLIENTS, SHOW SERVERS (PgBouncer's columns) and SHOW PINNED (pgmux's own). {@code ptr} is
  * pgmux's name for the connection ({@code c<channel id>} for clients, {@code s<number>} for
- * servers) and {@code link} the name of its partner. Columns pgmux does not track (request time of
- * a client, TLS, remote pid of a client) are NULL or empty, never invented.
+ * servers) and {@code link} the name of its partner. Columns pgmux has nothing for are empty, 0 or
+ * NULL, never invented: tls is empty (pgmux speaks plain TCP to clients and servers), a client's
+ * remote_pid 0 (as in PgBouncer), a session-mode client's prepared_statements NULL (not tracked).
  */
 final class ConnectionViews {
     private static final String[] SOCKET_COLUMNS = {"type", "user", "database", "replication", "state", "addr",
@@ -24,7 +25,7 @@ final class ConnectionViews {
         "link", "remote_pid", "tls", "application_name", "prepared_statements", "id"};
 
     /** An admin console session, listed among the clients as PgBouncer lists its console users. */
-    record AdminClient(String user, String database, Channel channel, long connectedAtMillis) {
+    record AdminClient(String user, String database, Channel channel, long connectedAtMillis, long lastRequestMillis) {
     }
 
     private ConnectionViews() {
@@ -55,17 +56,24 @@ final class ConnectionViews {
             String ptr = ptr(ch);
             t.row("C", c.user(), c.database(), "none", state.name().toLowerCase(Locale.ROOT),
                     Formats.host(ch.remoteAddress()), Formats.port(ch.remoteAddress()), Formats.host(ch.localAddress()),
-                    Formats.port(ch.localAddress()), Formats.time(c.connectedAtMillis()), null,
+                    Formats.port(ch.localAddress()), Formats.time(c.connectedAtMillis()),
+                    requestTime(c.lastRequestMillis()),
                     waitMicros / 1_000_000, waitMicros % 1_000_000, 0, ptr, server == null ? "" : ptr(server), 0, "",
-                    null, null, ptr);
+                    c.applicationName(), c.preparedStatements(), ptr);
         }
         for (AdminClient a : admins) {
             Channel ch = a.channel();
             t.row("C", a.user(), a.database(), "none", "active", Formats.host(ch.remoteAddress()),
                     Formats.port(ch.remoteAddress()), Formats.host(ch.localAddress()), Formats.port(ch.localAddress()),
-                    Formats.time(a.connectedAtMillis()), null, 0, 0, 0, ptr(ch), "", 0, "", null, null, ptr(ch));
+                    Formats.time(a.connectedAtMillis()), requestTime(a.lastRequestMillis()), 0, 0, 0, ptr(ch), "", 0,
+                    "", null, null, ptr(ch));
         }
         return t.build();
+    }
+
+    /** A client's last request time, NULL before its first. */
+    private static String requestTime(long millis) {
+        return millis == 0 ? null : Formats.time(millis);
     }
 
     static ResultTable servers(List<PoolState> states) {
@@ -79,7 +87,7 @@ final class ConnectionViews {
                         Formats.host(v.remote()), Formats.port(v.remote()), Formats.host(v.local()),
                         Formats.port(v.local()), Formats.nanoTime(v.createdNanos(), nowNanos, nowMillis),
                         Formats.nanoTime(v.lastUsedNanos(), nowNanos, nowMillis), 0, 0, Formats.flag(v.closeNeeded()),
-                        ptr(v), link, v.backendPid(), "", null, v.preparedStatements(), v.id());
+                        ptr(v), link, v.backendPid(), "", v.applicationName(), v.preparedStatements(), v.id());
             }
         }
         return t.build();

@@ -35,7 +35,9 @@ public interface ProxyControl {
 
     /**
      * PAUSE: no server connection is handed to a new transaction of {@code database} (every
-     * database when null) until RESUME. Completes once every server connection is back in its pool.
+     * database when null) until RESUME. Idle server connections are closed at once, the others
+     * when their transaction (session, in session mode) ends, as PgBouncer's PAUSE disconnects from
+     * the servers. Completes once every server connection of the database is closed.
      *
      * @throws PgException 3D000 for a database that is not configured
      */

@@ -17,12 +17,14 @@ import java.util.Collection;
  * @param xactMicros  time servers spent in client transactions
  * @param queryMicros time servers spent running requests
  * @param waitMicros  time clients waited for a server
+ * @param clientParses Parse messages from clients
  * @param serverParses statements pgmux prepared on servers for its statement cache
+ * @param binds       Bind messages from clients
  */
 record StatsTotals(long assignments, long xacts, long queries, long received, long sent, long xactMicros,
-                   long queryMicros, long waitMicros, long serverParses) {
+                   long queryMicros, long waitMicros, long clientParses, long serverParses, long binds) {
 
-    static final StatsTotals ZERO = new StatsTotals(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    static final StatsTotals ZERO = new StatsTotals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     static StatsTotals of(String database, Collection<Pool> pools) {
         StatsTotals t = ZERO;
@@ -37,13 +39,14 @@ record StatsTotals(long assignments, long xacts, long queries, long received, lo
     static StatsTotals of(PoolStats s) {
         return new StatsTotals(s.assignments.sum(), s.transactions.sum(), s.queries.sum(), s.bytesFromClients.sum(),
                 s.bytesFromServers.sum(), s.transactionNanos.sum() / 1000, s.queryNanos.sum() / 1000,
-                s.waitNanos.sum() / 1000, s.preparedMisses.sum());
+                s.waitNanos.sum() / 1000, s.clientParses.sum(), s.preparedMisses.sum(), s.binds.sum());
     }
 
     StatsTotals plus(StatsTotals o) {
         return new StatsTotals(assignments + o.assignments, xacts + o.xacts, queries + o.queries,
                 received + o.received, sent + o.sent, xactMicros + o.xactMicros, queryMicros + o.queryMicros,
-                waitMicros + o.waitMicros, serverParses + o.serverParses);
+                waitMicros + o.waitMicros, clientParses + o.clientParses, serverParses + o.serverParses,
+                binds + o.binds);
     }
 
     /**
@@ -60,7 +63,8 @@ record StatsTotals(long assignments, long xacts, long queries, long received, lo
         return new StatsTotals(perSecond(da, seconds), perSecond(dx, seconds), perSecond(dq, seconds),
                 perSecond(received - earlier.received, seconds), perSecond(sent - earlier.sent, seconds),
                 per(xactMicros - earlier.xactMicros, dx), per(queryMicros - earlier.queryMicros, dq),
-                per(waitMicros - earlier.waitMicros, da), perSecond(serverParses - earlier.serverParses, seconds));
+                per(waitMicros - earlier.waitMicros, da), perSecond(clientParses - earlier.clientParses, seconds),
+                perSecond(serverParses - earlier.serverParses, seconds), perSecond(binds - earlier.binds, seconds));
     }
 
     private static long perSecond(long delta, double seconds) {

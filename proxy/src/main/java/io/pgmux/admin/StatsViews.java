@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 /**
  * SHOW STATS, STATS_TOTALS and STATS_AVERAGES, per database, in PgBouncer's columns. Totals are
  * since start; averages cover the last complete {@link #PERIOD} (PgBouncer's stats_period), 0
- * until one has passed. pgmux does not count client Parses or Binds (the *_client_parse_count and
- * *_bind_count columns are NULL); server parses are the statements its cache prepared on servers.
+ * until one has passed. Client parses and binds are the clients' Parse and Bind messages; server
+ * parses are the statements pgmux's cache prepared on servers.
  */
 final class StatsViews {
     static final Duration PERIOD = Duration.ofSeconds(60);
@@ -35,7 +35,11 @@ final class StatsViews {
     }
 
     private void sample() {
-        long now = System.nanoTime();
+        sample(System.nanoTime());
+    }
+
+    /** Takes the totals as of {@code now} ({@link System#nanoTime()}) and averages them since the last sample. */
+    void sample(long now) {
         double seconds = (now - previousAtNanos) / 1e9;
         Collection<Pool> all = pools.get();
         for (String db : databases(all)) {
@@ -88,10 +92,10 @@ final class StatsViews {
         return t.build();
     }
 
-    /** One set of values in column order; client parses and binds are not counted: NULL. */
+    /** One set of values in column order. */
     private static Object[] values(StatsTotals s) {
         return new Object[] {s.assignments(), s.xacts(), s.queries(), s.received(), s.sent(), s.xactMicros(),
-                s.queryMicros(), s.waitMicros(), null, s.serverParses(), null};
+                s.queryMicros(), s.waitMicros(), s.clientParses(), s.serverParses(), s.binds()};
     }
 
     private static Object[] concat(String db, Object[]... parts) {

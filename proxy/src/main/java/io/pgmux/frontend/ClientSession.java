@@ -64,6 +64,15 @@ public final class ClientSession implements ServerListener, PoolClient {
     private final String user;
     private final String database;
     private final long connectedAtMillis = System.currentTimeMillis();
+    /** When the client last sent something (SHOW CLIENTS' request_time); 0 before its first request. */
+    /**
+     * When the client last sent anything (SHOW CLIENTS' request_time). Written on the client's loop,
+     * read by the admin console without a barrier: a slightly stale value is fine there, a
+     * volatile store per read is not free.
+     */
+    private long lastReadNanos; // 0: nothing read since login
+    /** The client's application_name as its server reports it (SHOW CLIENTS), read by the admin console. */
+    private volatile String applicationName;
     private final RequestForwarder requests;
     private final ResponseForwarder responses;
     private final SessionSql sql;
@@ -115,6 +124,7 @@ public final class ClientSession implements ServerListener, PoolClient {
         this.home = pool;
         this.pool = pool;
         this.parameters = parameters;
+        this.applicationName = parameters.get("application_name");
         this.cancelKey = cancelKey;
         this.user = user;
         this.database = database;
@@ -138,7 +148,9 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     /** Bytes from the client socket (counted once; held input replays through {@link #onClientData}). */
     void onClientRead(ByteBuf in) {
-        quietSince = System.nanoTime(); // one stamp per read: SessionTimer decides later, without a timer per message
+        long now = System.nanoTime();
+        quietSince = now; // one stamp per read: SessionTimer decides later, without a timer per message
+        lastReadNanos = now;
         pool.stats().bytesFromClients.add(in.readableBytes());
         onClientData(in);
     }
@@ -924,6 +936,34 @@ public final class ClientSession implements ServerListener, PoolClient {
 
     public long connectedAtMillis() {
         return connectedAtMillis;
+    }
+
+    /** When the client last sent something, or 0 when it has sent nothing since login. */
+    public long lastRequestMillis() {
+        long at = lastReadNanos;
+        return at == 0 ? 0 : System.currentTimeMillis() - (System.nanoTime() - at) / 1_000_000;
+    }
+
+    /** The client's application_name (from its startup packet, then its SETs), or null. */
+    public String applicationName() {
+        return applicationName;
+    }
+
+    /**
+     * The named statements the client has prepared, as pgmux's statement cache tracks them in
+     * transaction mode; null where it does not track them (session mode: they live on the server).
+     * Read from the admin console's loop: a racy count, like the other figures of SHOW CLIENTS.
+     */
+    public Integer preparedStatements() {
+        StatementRewriter r = sql.rewriter();
+        return r == null ? null : r.statements().size();
+    }
+
+    /** A ParameterStatus changed what the client sees: keeps the admin console's copy of application_name. */
+    void parameterReported(String name) {
+        if ("application_name".equals(name)) {
+            applicationName = parameters.get(name);
+        }
     }
 
     public Channel clientChannel() {

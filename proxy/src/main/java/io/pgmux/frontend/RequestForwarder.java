@@ -214,14 +214,8 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
         if (localAnswer != null) {
             return answerLocalStatement(type, buf, offset);
         }
-        if (type == PARSE && session.shards() != null) {
-            Object setting = session.shards().settingFromParse(buf, offset, length);
-            if (setting != null) {
-                localAnswer = setting;
-                return session.answerLocally(setting instanceof PgError e
-                        ? BackendMessages.errorResponse(session.clientChannel().alloc(), e)
-                        : BackendMessages.empty(session.clientChannel().alloc(), PARSE_COMPLETE));
-            }
+        if (type == PARSE) {
+            return parseWithoutServer(buf, offset, length);
         }
         StatementRewriter rewriter = session.rewriter();
         return switch (type) {
@@ -234,8 +228,6 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
             case QUERY -> (session.shards() != null && session.shards().answerWithoutServer(buf, offset, length))
                     || session.sql().answerWithoutServer(buf, offset, length)
                     || (session.routing() != null && session.routing().answerWithoutServer(buf, offset, length));
-            case PARSE -> rewriter != null && !session.sql().parseNeedsServer(buf, offset, length)
-                    && session.answerLocally(rewriter.parseWithoutServer(buf, offset, length) ? PARSE_COMPLETE : 0);
             case CLOSE -> rewriter != null && length >= 7
                     && session.answerLocally(rewriter.closeWithoutServer(buf, offset, length) ? CLOSE_COMPLETE : 0);
             // between transactions nothing is pending: the answer to Sync is ReadyForQuery
@@ -243,6 +235,30 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
             case FLUSH -> true;
             default -> false;
         };
+    }
+
+    /** A Parse between transactions: answered here when no server is needed for it (then counted here). */
+    private boolean parseWithoutServer(ByteBuf buf, int offset, int length) {
+        boolean answered = parseAnsweredLocally(buf, offset, length);
+        if (answered) {
+            session.pool().stats().clientParses.increment(); // a Parse sent on is counted where it is sent
+        }
+        return answered;
+    }
+
+    private boolean parseAnsweredLocally(ByteBuf buf, int offset, int length) {
+        if (session.shards() != null) {
+            Object setting = session.shards().settingFromParse(buf, offset, length);
+            if (setting != null) {
+                localAnswer = setting;
+                return session.answerLocally(setting instanceof PgError e
+                        ? BackendMessages.errorResponse(session.clientChannel().alloc(), e)
+                        : BackendMessages.empty(session.clientChannel().alloc(), PARSE_COMPLETE));
+            }
+        }
+        StatementRewriter rewriter = session.rewriter();
+        return rewriter != null && !session.sql().parseNeedsServer(buf, offset, length)
+                && session.answerLocally(rewriter.parseWithoutServer(buf, offset, length) ? PARSE_COMPLETE : 0);
     }
 
     /**
@@ -265,6 +281,7 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
                 session.countQuery();
             }
             case PARSE -> {
+                session.pool().stats().clientParses.increment(); // also when the cache answers it
                 if (session.sql().onParse(server, buf, offset, length, this)) {
                     return true;
                 }
@@ -274,6 +291,7 @@ final class RequestForwarder implements MessageFramer.Listener, ServerWriter {
                 ledger.add(ResponseLedger.PARSE);
             }
             case BIND -> {
+                session.pool().stats().binds.increment();
                 if (rewriter != null && rewriter.bind(server, buf, offset, length, this)) {
                     return true;
                 }

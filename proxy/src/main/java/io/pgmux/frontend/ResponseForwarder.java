@@ -98,6 +98,7 @@ final class ResponseForwarder implements MessageFramer.Listener {
                 } else if (session.parameters().onReported(p.name(), p.value())) {
                     action = ResponseLedger.FORWARD; // the client's view changed: tell it even after a sync
                 }
+                session.parameterReported(p.name());
             }
             case ERROR_RESPONSE -> {
                 if (action == ResponseLedger.SWALLOWED_ERROR && SessionRouting.isCapture(head)) {

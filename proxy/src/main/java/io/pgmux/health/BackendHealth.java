@@ -204,6 +204,23 @@ public final class BackendHealth {
     private record Backend(BackendStatus status, ServerTarget target, BackendUrl url, int shard, int index) {
     }
 
+    /**
+     * The name of each server, in the order of {@link #check()}'s statuses: {@code primary},
+     * {@code replica1}... or {@code shard0}, {@code shard0-replica1}... (as its pools and breaker are named).
+     */
+    public static List<String> serverNames(ProxyConfig config) {
+        List<String> out = new ArrayList<>();
+        for (DatabaseConfig db : config.databases().values()) {
+            for (int s = 0; s < db.shards().size(); s++) {
+                out.add(Cluster.primaryName(db, s));
+                for (int i = 0; i < db.shards().get(s).replicas().size(); i++) {
+                    out.add(Cluster.replicaName(db, s, i));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Every server of every database: each shard's primary, then its replicas. */
     private static List<Backend> backends(ProxyConfig config) {
         List<Backend> out = new ArrayList<>();

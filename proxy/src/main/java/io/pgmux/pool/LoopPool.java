@@ -252,8 +252,7 @@ final class LoopPool {
     /** A connection is free: the oldest waiter gets it, else it idles (or goes to a starved loop). */
     private void offer(ServerConnection c) {
         if (pool.isPaused()) {
-            idle.addFirst(c); // held until RESUME
-            idleCount = idle.size();
+            c.close(); // PAUSE disconnects from the server, as PgBouncer's does; RESUME opens new ones
             return;
         }
         Waiter w;

@@ -270,24 +270,20 @@ public final class Pool {
         return paused;
     }
 
-    /** Server connections leased to clients right now (racy sum over the partitions). */
-    public int activeServers() {
-        int n = 0;
-        for (LoopPool p : partitions) {
-            n += p.activeCount();
-        }
-        return n;
-    }
-
     /**
      * PAUSE: from now on no connection is handed out and none is opened; clients asking for one
-     * queue. The flag is read by every partition at each acquire and release; the returned future
-     * completes once each partition's loop has run past it (so no lease decided before the pause
-     * is still on its way): from then on {@link #activeServers()} reaching 0 means every connection is back.
+     * queue. Idle connections are closed at once and leased ones when they come back, as
+     * PgBouncer's PAUSE disconnects from the server. The flag is read by every partition at each
+     * acquire and release; the returned future completes once each partition's loop has run past
+     * it (so no lease decided before the pause is still on its way): from then on
+     * {@link #reservedConnections()} reaching 0 means every connection of the pool is closed.
      */
     public Future<List<Void>> pause() {
         paused = true;
-        return onEachPartition(p -> null);
+        return onEachPartition(p -> {
+            p.closeAllIdle(); // leased ones are closed as they come back (LoopPool.offer)
+            return null;
+        });
     }
 
     /** RESUME: hands connections to the clients that queued during the pause. */

@@ -38,6 +38,10 @@ public final class PoolStats {
     public final StripedCounter preparedHits = new StripedCounter();
     public final StripedCounter preparedMisses = new StripedCounter();
     public final StripedCounter preparedEvictions = new StripedCounter();
+    /** Parse messages from clients, whether or not pgmux sent them on (PgBouncer's total_client_parse_count). */
+    public final StripedCounter clientParses = new StripedCounter();
+    /** Bind messages from clients (PgBouncer's total_bind_count). */
+    public final StripedCounter binds = new StripedCounter();
     private volatile DurationSink sink;
     private volatile ErrorSink errorSink;
 

@@ -19,15 +19,17 @@ import java.net.SocketAddress;
  * @param closeNeeded        opened before a RECONNECT or backend change: closed when released
  * @param local              the local socket address
  * @param remote             the server's socket address
+ * @param applicationName    the application_name the server last reported on it, or null
  */
 public record ServerSnapshot(long id, ServerConnection.State state, int backendPid, long createdNanos,
                              long lastUsedNanos, int preparedStatements, ServerListener holder,
-                             boolean closeNeeded, SocketAddress local, SocketAddress remote) {
+                             boolean closeNeeded, SocketAddress local, SocketAddress remote,
+                             String applicationName) {
 
     /** Reads {@code c}; must run on its event loop. */
     static ServerSnapshot of(ServerConnection c, boolean closeNeeded) {
         return new ServerSnapshot(c.id(), c.state(), c.backendPid(), c.createdNanos(), c.lastUsedNanos(),
                 c.statements().size(), c.listener(), closeNeeded, c.channel().localAddress(),
-                c.channel().remoteAddress());
+                c.channel().remoteAddress(), c.reportedParameters().get("application_name"));
     }
 }

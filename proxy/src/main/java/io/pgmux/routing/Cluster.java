@@ -41,8 +41,7 @@ public final class Cluster {
         List<Backend> r = new ArrayList<>();
         for (int i = 0; i < s.replicas().size(); i++) {
             BackendUrl url = s.replicas().get(i);
-            String name = db.isSharded() ? primaryName(db, shard) + "-replica" + (i + 1) : "replica" + (i + 1);
-            r.add(new Backend(name, i + 1, Backend.Role.REPLICA, url, s.replicaWeights().get(i)));
+            r.add(new Backend(replicaName(db, shard, i), i + 1, Backend.Role.REPLICA, url, s.replicaWeights().get(i)));
         }
         this.replicas = List.copyOf(r);
         this.routing = db.routing();
@@ -148,6 +147,11 @@ public final class Cluster {
     /** The name of shard {@code shard}'s primary: its pool's backend name. */
     public static String primaryName(DatabaseConfig db, int shard) {
         return db.isSharded() ? "shard" + shard : "primary";
+    }
+
+    /** The name of shard {@code shard}'s replica {@code i} (from 0): {@code replica1}, {@code shard0-replica1}... */
+    public static String replicaName(DatabaseConfig db, int shard, int i) {
+        return db.isSharded() ? primaryName(db, shard) + "-replica" + (i + 1) : "replica" + (i + 1);
     }
 
     /** True when {@code db}'s shard of this cluster names the same servers, so this cluster (and its pools) can stay. */

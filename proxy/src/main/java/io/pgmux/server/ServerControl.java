@@ -100,17 +100,17 @@ final class ServerControl implements ProxyControl {
         return done;
     }
 
-    /** Polls until each pool of the database has taken the pause and got every connection back. */
+    /** Polls until each pool of the database has taken the pause and closed every server connection. */
     private void awaitIdle(String database, List<Future<?>> taken, Promise<Void> done) {
         if (!isPaused(database)) {
             done.tryFailure(new PgException(PgError.error(SqlState.QUERY_CANCELED, "PAUSE canceled by RESUME")));
             return;
         }
         boolean idle = taken.stream().allMatch(Future::isDone)
-                && poolsOf(database).stream().allMatch(p -> !p.isPaused() || p.activeServers() == 0);
+                && poolsOf(database).stream().allMatch(p -> !p.isPaused() || p.reservedConnections() == 0);
         if (idle) {
             LOG.info(() -> (database == null ? "all databases" : "database \"" + database + "\"")
-                    + " paused: every server connection is idle");
+                    + " paused: every server connection is closed");
             done.trySuccess(null);
         } else {
             server.scheduler().schedule(() -> awaitIdle(database, taken, done), PAUSE_POLL_MS, TimeUnit.MILLISECONDS);

@@ -23,9 +23,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The login state machine on an EmbeddedChannel: authentication methods, wrong passwords, unknown
@@ -262,6 +268,43 @@ class LoginHandlerTest {
         assertEquals(0, m.get(0).authCode(), "trust: AuthenticationOk at once");
         assertEquals("3D000", m.get(1).error().code());
         release(m);
+    }
+
+    @Test
+    void aFailedLoginIsLoggedWithUserAndAddressButNeverThePassword() {
+        Logger log = Logger.getLogger(LoginHandler.class.getName());
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(capture);
+        try {
+            open().writeInbound(startup("clear", "app")); // cleartext: the password itself comes over the wire
+            release(read());
+            ch.writeInbound(password("hunter2-wrong".getBytes(), true));
+            List<Msg> m = read();
+            assertEquals("28P01", m.get(0).error().code());
+            release(m);
+            assertEquals(1, records.size(), records.toString());
+            LogRecord r = records.get(0);
+            String line = new java.util.logging.SimpleFormatter().formatMessage(r);
+            assertEquals(Level.INFO, r.getLevel());
+            assertTrue(line.startsWith("authentication failed for user \"clear\" from " + ch.remoteAddress()), line);
+            assertFalse(line.contains("hunter2"), line);
+        } finally {
+            log.removeHandler(capture);
+        }
     }
 
     @Test

@@ -152,10 +152,13 @@ class AdminControlIT {
         assertEquals("0", admin.query("SHOW DATABASES").one("name", DB).get("paused"));
     }
 
-    /** PostgreSQL's sessions of the pool's user in the database (pgmux's server connections). */
+    /**
+     * PostgreSQL's sessions of the pool's user in the database (pgmux's server connections; its
+     * health check connection, which PAUSE leaves alone, is not one).
+     */
     private static String serverBackends() {
         return pg.queryString("postgres", "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + DB
-                + "' AND usename = '" + USER + "'");
+                + "' AND usename = '" + USER + "' AND application_name <> 'pgmux health check'");
     }
 
     @Test

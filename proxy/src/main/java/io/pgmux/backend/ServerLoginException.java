@@ -70,6 +70,34 @@ public final class ServerLoginException extends Exception {
         return reason;
     }
 
+    /**
+     * libpq's words for a failed handshake: {@code SSL error: certificate verify failed: ...} when the
+     * server's certificate was refused (the innermost cause says why: no path to a trusted CA, a
+     * name that does not match), else {@code SSL error:} and the TLS stack's own message.
+     */
+    static String sslReason(Throwable error) {
+        Throwable innermost = error;
+        boolean certificate = false;
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            certificate |= t instanceof java.security.cert.CertificateException
+                    || t instanceof java.security.GeneralSecurityException && !(t instanceof SSLException);
+            if (t.getMessage() != null) {
+                innermost = t;
+            }
+        }
+        if (certificate) {
+            return "SSL error: certificate verify failed: " + innermost.getMessage();
+        }
+        Throwable ssl = error;
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException) {
+                ssl = t;
+                break;
+            }
+        }
+        return "SSL error: " + ssl.getMessage();
+    }
+
     /** Wraps a connect-level failure (refused, timed out, unreachable) in PostgreSQL's wording. */
     public static ServerLoginException from(Throwable cause, ServerTarget target) {
         if (cause instanceof ServerLoginException e) {
@@ -78,7 +106,7 @@ public final class ServerLoginException extends Exception {
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SSLException) {
                 // Netty wraps handshake failures in a DecoderException; the SSLException says why
-                return tls(target, "SSL error: " + t.getMessage());
+                return tls(target, sslReason(t));
             }
         }
         String reason = reason(cause);

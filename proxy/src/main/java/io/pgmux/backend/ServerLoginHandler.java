@@ -84,7 +84,7 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter implements M
                     state = State.LOGIN;
                     sendStartup();
                 } else {
-                    failTls("SSL error: " + rootMessage(f.cause()));
+                    failTls(ServerLoginException.sslReason(f.cause()));
                 }
             });
         } else if (answer == 'N' && !mode.required()) {
@@ -95,14 +95,6 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter implements M
         } else {
             failTls("received invalid response to SSL negotiation: " + (char) answer);
         }
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable cause = t;
-        while (cause.getCause() != null && cause.getCause() != cause && cause.getMessage() == null) {
-            cause = cause.getCause();
-        }
-        return String.valueOf(cause.getMessage());
     }
 
     private void failTls(String reason) {

@@ -1,4 +1,4 @@
-package io.pgmux.tls;
+package io.pgmux.demo;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throwaway CA and a server certificate signed by it, made with the {@code openssl} command in a
- * test's directory: {@code ca.pem}, {@code server.crt} (CN localhost, SAN localhost and 127.0.0.1)
+ * A throwaway CA and a server certificate signed by it, for tests and local experiments (like
+ * {@link LocalPostgres}, not used by the proxy itself), made with the {@code openssl} command in a
+ * directory: {@code ca.pem}, {@code server.crt} (CN localhost, SAN localhost and 127.0.0.1)
  * and {@code server.key} (PKCS#8).
  */
 public record TestCa(Path dir, Path caCert, Path caKey, Path serverCert, Path serverKey) {

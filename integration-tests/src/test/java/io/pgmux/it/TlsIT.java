@@ -212,12 +212,21 @@ class TlsIT {
 
     @Test
     void bothLegsAtOnce() throws Exception {
-        pgmux = Pgmux.start(yaml(tlsPg, "{ client_mode: require, cert_file: %s, key_file: %s, server_mode: verify-full, ca_file: %s }"
-                .formatted(ca.serverCert(), ca.serverKey(), ca.caCert())));
+        pgmux = Pgmux.start("admin: { listen: 127.0.0.1:0, users: [admin] }\n"
+                + yaml(tlsPg, "{ client_mode: require, cert_file: %s, key_file: %s, server_mode: verify-full, ca_file: %s }"
+                .formatted(ca.serverCert(), ca.serverKey(), ca.caCert()))
+                .replace("users:\n", "users:\n  - { name: admin, password: tls-admin }\n"));
         assertEquals(true, serverLegTls(ssl("verify-full", ca)));
         // the server sees pgmux's connections (pool and health checks alike) encrypted
         assertEquals("0", tlsPg.queryString("postgres", "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a"
                 + " USING (pid) WHERE a.usename = '" + USER + "' AND NOT s.ssl"));
+        // pgjdbc's default sslmode (prefer) takes TLS on the admin console, which follows client_mode
+        try (AdminSql admin = AdminSql.connect(pgmux.adminPort(), "admin", "tls-admin")) {
+            String serverTls = admin.query("SHOW SERVERS").rows().get(0).get("tls");
+            assertTrue(serverTls.startsWith("TLSv1."), "SHOW SERVERS tls: " + serverTls);
+            String adminTls = admin.query("SHOW CLIENTS").one("user", "admin").get("tls");
+            assertTrue(adminTls.startsWith("TLSv1."), "SHOW CLIENTS tls: " + adminTls);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.pgmux.frontend.ClientSession;
 import io.pgmux.pool.PartitionSnapshot;
 import io.pgmux.pool.ServerSnapshot;
+import io.pgmux.tls.TlsContexts;
 
 import java.util.Collection;
 import java.util.Comparator;
@@ -56,14 +57,15 @@ final class ConnectionViews {
             t.row("C", c.user(), c.database(), "none", state.name().toLowerCase(Locale.ROOT),
                     Formats.host(ch.remoteAddress()), Formats.port(ch.remoteAddress()), Formats.host(ch.localAddress()),
                     Formats.port(ch.localAddress()), Formats.time(c.connectedAtMillis()), null,
-                    waitMicros / 1_000_000, waitMicros % 1_000_000, 0, ptr, server == null ? "" : ptr(server), 0, "",
-                    null, null, ptr);
+                    waitMicros / 1_000_000, waitMicros % 1_000_000, 0, ptr, server == null ? "" : ptr(server), 0,
+                    TlsContexts.describe(ch), null, null, ptr);
         }
         for (AdminClient a : admins) {
             Channel ch = a.channel();
             t.row("C", a.user(), a.database(), "none", "active", Formats.host(ch.remoteAddress()),
                     Formats.port(ch.remoteAddress()), Formats.host(ch.localAddress()), Formats.port(ch.localAddress()),
-                    Formats.time(a.connectedAtMillis()), null, 0, 0, 0, ptr(ch), "", 0, "", null, null, ptr(ch));
+                    Formats.time(a.connectedAtMillis()), null, 0, 0, 0, ptr(ch), "", 0, TlsContexts.describe(ch), null,
+                    null, ptr(ch));
         }
         return t.build();
     }
@@ -79,7 +81,7 @@ final class ConnectionViews {
                         Formats.host(v.remote()), Formats.port(v.remote()), Formats.host(v.local()),
                         Formats.port(v.local()), Formats.nanoTime(v.createdNanos(), nowNanos, nowMillis),
                         Formats.nanoTime(v.lastUsedNanos(), nowNanos, nowMillis), 0, 0, Formats.flag(v.closeNeeded()),
-                        ptr(v), link, v.backendPid(), "", null, v.preparedStatements(), v.id());
+                        ptr(v), link, v.backendPid(), v.tls(), null, v.preparedStatements(), v.id());
             }
         }
         return t.build();

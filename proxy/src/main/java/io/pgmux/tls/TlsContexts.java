@@ -83,6 +83,19 @@ public record TlsContexts(TlsConfig config, SslContext forClients, SslContext fo
         return forServers.newHandler(alloc, host, port);
     }
 
+    /**
+     * The TLS of {@code channel} as SHOW CLIENTS and SHOW SERVERS print it, {@code TLSv1.3/TLS_AES_256_GCM_SHA384}
+     * (PgBouncer prints the same two first), or empty when the channel is plain or its handshake is not done.
+     */
+    public static String describe(io.netty.channel.Channel channel) {
+        SslHandler h = channel.pipeline().get(SslHandler.class);
+        if (h == null || !h.handshakeFuture().isSuccess()) {
+            return "";
+        }
+        javax.net.ssl.SSLSession session = h.engine().getSession();
+        return session.getProtocol() + "/" + session.getCipherSuite();
+    }
+
     private static java.nio.file.Path required(java.nio.file.Path file, String key) {
         if (file == null) {
             throw new TlsSetupException(key + " is not set");

@@ -6,6 +6,7 @@ import io.pgmux.it.support.PgErrors;
 import io.pgmux.it.support.Pgmux;
 import io.pgmux.it.support.RawPg;
 import io.pgmux.it.support.SharedPostgres;
+import io.pgmux.it.support.Subprocess;
 import io.pgmux.it.support.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +21,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -125,6 +127,25 @@ class TlsIT {
         assertEquals("SSL required", PgErrors.serverMessage(plain));
         SQLException wrongCa = assertThrows(SQLException.class, () -> serverLegTls(ssl("verify-full", otherCa)));
         assertTrue(wrongCa.getMessage().contains("SSL"), PgErrors.describe(wrongCa));
+    }
+
+    /** libpq (psql) as well as pgjdbc: its SSLRequest, its certificate checks, its reading of the refusal. */
+    @Test
+    void psqlWithVerifyFullAndPlain() throws Exception {
+        Path psql = Path.of("/usr/bin/psql");
+        assumeTrue(Files.isExecutable(psql), "psql is not installed");
+        pgmux = Pgmux.start(yaml(plainPg, clientTls("require", ca)));
+        String conninfo = "host=127.0.0.1 port=%d dbname=%s user=%s".formatted(pgmux.port(), DB, USER);
+        Map<String, String> env = Map.of("PGPASSWORD", USER, "PGSSLMODE", "verify-full",
+                "PGSSLROOTCERT", ca.caCert().toString());
+        Subprocess.Result ok = Subprocess.run(List.of(psql.toString(), "-X", "-At", "-d", conninfo, "-c",
+                "select 1"), null, env, Duration.ofSeconds(60));
+        assertEquals(0, ok.exitCode(), ok.describe());
+        assertEquals("1", ok.stdout().strip());
+        Subprocess.Result plain = Subprocess.run(List.of(psql.toString(), "-X", "-At", "-d", conninfo + " sslmode=disable",
+                "-c", "select 1"), null, env, Duration.ofSeconds(60));
+        assertEquals(2, plain.exitCode(), plain.describe());
+        assertTrue(plain.stderr().contains("SSL required"), plain.describe());
     }
 
     @Test

@@ -20,12 +20,13 @@ import org.yaml.snakeyaml.nodes.Node;
 final class ConfigMapper {
 
     static final List<String> ROOT_KEYS = List.of("listen", "workers", "shutdown_timeout", "admin", "metrics",
-            "limits", "log", "pool_defaults", "breaker_defaults", "users", "databases");
+            "limits", "log", "tls", "pool_defaults", "breaker_defaults", "users", "databases");
     static final List<String> ADMIN_KEYS = List.of("listen", "users");
     static final List<String> METRICS_KEYS = List.of("listen");
     static final List<String> LIMITS_KEYS = List.of("max_client_connections", "query_wait_timeout",
             "max_message_size", "auth_timeout", "max_client_prepared_statements", "query_timeout",
             "idle_transaction_timeout", "client_idle_timeout");
+    static final List<String> TLS_KEYS = List.of("client_mode", "cert_file", "key_file", "server_mode", "ca_file");
     static final List<String> LOG_KEYS = List.of("level", "format", "queries", "slow_query_threshold");
     static final List<String> USER_KEYS = List.of("name", "password", "auth");
     static final List<String> DATABASE_KEYS = List.of("pool", "primary", "replicas", "on_session_state", "routing",
@@ -91,6 +92,7 @@ final class ConfigMapper {
                 section(top, "metrics", METRICS_KEYS).map(ConfigMapper::metrics).orElse(base.metrics()),
                 section(top, "limits", LIMITS_KEYS).map(ConfigMapper::limits).orElse(base.limits()),
                 section(top, "log", LOG_KEYS).map(ConfigMapper::log).orElse(base.log()),
+                section(top, "tls", TLS_KEYS).map(ConfigMapper::tls).orElse(base.tls()),
                 top.get("users").flatMap(YamlNode::asList).map(ConfigMapper::users).orElse(List.of()),
                 top.get("databases").flatMap(n -> n.asMapping(null)).map(m -> databases(m, defaults))
                         .orElse(Map.of()),
@@ -146,6 +148,24 @@ final class ConfigMapper {
                 m.choice("format", LOG_FORMATS, LogFormat::fromConfigName, base.format()),
                 m.bool("queries", base.queries()),
                 m.duration("slow_query_threshold", base.slowQueryThreshold()));
+    }
+
+    private static TlsConfig tls(YamlMapping m) {
+        TlsConfig base = TlsConfig.defaults();
+        return new TlsConfig(
+                m.choice("client_mode", List.of("disable", "allow", "prefer", "require"),
+                        TlsConfig.ClientMode::fromConfigName, base.clientMode()),
+                path(m, "cert_file"),
+                path(m, "key_file"),
+                m.choice("server_mode", List.of("disable", "prefer", "require", "verify-ca", "verify-full"),
+                        TlsConfig.ServerMode::fromConfigName, base.serverMode()),
+                path(m, "ca_file"));
+    }
+
+    /** A file name, or null when absent or empty (an empty {@code ${VAR:-}} means no file). */
+    private static java.nio.file.Path path(YamlMapping m, String key) {
+        String text = m.string(key, "");
+        return text.isEmpty() ? null : java.nio.file.Path.of(text);
     }
 
     private static List<UserConfig> users(List<YamlNode> items) {

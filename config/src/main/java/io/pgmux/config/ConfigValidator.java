@@ -39,6 +39,7 @@ final class ConfigValidator {
         v.atLeast("workers", config.workers(), 0);
         v.limits(config.limits());
         v.users(config);
+        v.tls(config.tls());
         v.pool("pool_defaults", mapped.poolDefaults());
         v.breakerRules.check("breaker_defaults", mapped.breakerDefaults());
         v.databases(config.databases().values());
@@ -64,6 +65,30 @@ final class ConfigValidator {
         int size = limits.maxMessageSize();
         if (size < LimitsConfig.MIN_MESSAGE_SIZE || size > LimitsConfig.MAX_MESSAGE_SIZE) {
             report("limits.max_message_size", "must be between 1kB and 1GB");
+        }
+    }
+
+    /**
+     * The files a mode needs must be there and readable now, so a typo fails at start (or a RELOAD
+     * is refused) instead of the first client's handshake. Their content is parsed by the proxy.
+     */
+    private void tls(TlsConfig tls) {
+        if (tls.clientTls()) {
+            String why = "needed by client_mode " + tls.clientMode().configName();
+            readable("tls.cert_file", tls.certFile(), "tls.client_mode", why);
+            readable("tls.key_file", tls.keyFile(), "tls.client_mode", why);
+        }
+        if (tls.serverMode().verifies()) {
+            readable("tls.ca_file", tls.caFile(), "tls.server_mode", "needed by server_mode " + tls.serverMode().configName());
+        }
+    }
+
+    /** @param modePath where a missing file is reported: the mode that needs it */
+    private void readable(String path, java.nio.file.Path file, String modePath, String why) {
+        if (file == null) {
+            problems.add(path, locations.locate(modePath), "required: " + why);
+        } else if (!java.nio.file.Files.isRegularFile(file) || !java.nio.file.Files.isReadable(file)) {
+            report(path, "cannot read " + file + " (" + why + ")");
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param metrics         the metrics and health endpoint
  * @param limits          limits on clients
  * @param log             logging
+ * @param tls             TLS to clients and to servers
  * @param users           client logins, in file order
  * @param databases       databases by the name clients use, in file order
  * @param source          the file the configuration came from, or a name like {@code <string>}
@@ -30,6 +31,7 @@ public record ProxyConfig(
         MetricsConfig metrics,
         LimitsConfig limits,
         LogConfig log,
+        TlsConfig tls,
         List<UserConfig> users,
         Map<String, DatabaseConfig> databases,
         String source) {
@@ -47,6 +49,7 @@ public record ProxyConfig(
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(source, "source");
         users = List.copyOf(users);
         databases.forEach((name, db) -> {
@@ -60,7 +63,7 @@ public record ProxyConfig(
     /** Every built-in default, no users and no databases. */
     public static ProxyConfig defaults() {
         return new ProxyConfig(DEFAULT_LISTEN, 0, DEFAULT_SHUTDOWN_TIMEOUT, AdminConfig.defaults(),
-                MetricsConfig.defaults(), LimitsConfig.defaults(), LogConfig.defaults(), List.of(), Map.of(),
+                MetricsConfig.defaults(), LimitsConfig.defaults(), LogConfig.defaults(), TlsConfig.defaults(), List.of(), Map.of(),
                 "<defaults>");
     }
 

@@ -24,7 +24,7 @@ class ConfigLoaderTest {
     private static ProxyConfig defaultsFrom(String source) {
         ProxyConfig d = ProxyConfig.defaults();
         return new ProxyConfig(d.listen(), d.workers(), d.shutdownTimeout(), d.admin(), d.metrics(), d.limits(),
-                d.log(), d.users(), d.databases(), source);
+                d.log(), d.tls(), d.users(), d.databases(), source);
     }
 
     @Test

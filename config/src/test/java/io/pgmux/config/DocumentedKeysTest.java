@@ -29,7 +29,7 @@ class DocumentedKeysTest {
     void configurationReferenceNamesEveryKey() throws IOException {
         String doc = doc("configuration.md");
         for (List<String> keys : List.of(ConfigMapper.ROOT_KEYS, ConfigMapper.ADMIN_KEYS, ConfigMapper.METRICS_KEYS,
-                ConfigMapper.LIMITS_KEYS, ConfigMapper.LOG_KEYS, ConfigMapper.USER_KEYS, ConfigMapper.DATABASE_KEYS,
+                ConfigMapper.LIMITS_KEYS, ConfigMapper.LOG_KEYS, ConfigMapper.TLS_KEYS, ConfigMapper.USER_KEYS, ConfigMapper.DATABASE_KEYS,
                 ConfigMapper.REPLICA_KEYS, ConfigMapper.ROUTING_KEYS, ConfigMapper.POOL_KEYS, ConfigMapper.SHARDING_KEYS,
                 ConfigMapper.SHARD_KEYS, ConfigMapper.BREAKER_KEYS)) {
             for (String key : keys) {

@@ -27,6 +27,7 @@ class ExampleConfigTest {
         assertEquals(new LimitsConfig(10000, Duration.ofSeconds(30), 256 << 20, Duration.ofSeconds(30), 10000),
                 c.limits());
         assertEquals(LogConfig.defaults(), c.log());
+        assertEquals(TlsConfig.defaults(), c.tls(), "the tls block is commented out: the demo runs without TLS");
         assertEquals(List.of(new UserConfig("app", Secret.of("app"), AuthMethod.SCRAM_SHA_256),
                 new UserConfig("admin", Secret.of("admin"), AuthMethod.SCRAM_SHA_256)), c.users());
         assertEquals(List.of("app"), List.copyOf(c.databases().keySet()));
@@ -82,6 +83,28 @@ class ExampleConfigTest {
     void commentedBreakerBlockShowsEveryKeyWithItsDefault() throws Exception {
         assertCommentedBlockShowsEveryKeyWithItsDefault("breaker", ConfigMapper.BREAKER_KEYS, DatabaseConfig::breaker,
                 BreakerConfig.defaults());
+    }
+
+    @Test
+    void commentedTlsBlockShowsEveryKey(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        StringBuilder yaml = new StringBuilder();
+        boolean inBlock = false;
+        for (String line : Files.readString(Path.of("pgmux.yaml")).split("\n", -1)) {
+            inBlock = line.equals("# tls:") || inBlock && line.startsWith("#   ");
+            yaml.append(inBlock ? line.substring(2) : line).append('\n');
+        }
+        String text = yaml.toString();
+        for (String key : ConfigMapper.TLS_KEYS) {
+            assertTrue(text.contains("\n  " + key + ": "), "pgmux.yaml does not show tls." + key);
+        }
+        // the example's paths do not exist here: point them at files that do
+        for (String file : List.of("/etc/pgmux/server.crt", "/etc/pgmux/server.key", "/etc/pgmux/root.crt")) {
+            Path local = Files.writeString(dir.resolve(Path.of(file).getFileName()), "");
+            text = text.replace(file, local.toString());
+        }
+        TlsConfig tls = ConfigLoader.parse(text, "pgmux.yaml", Map.of()).tls();
+        assertEquals(TlsConfig.ClientMode.PREFER, tls.clientMode());
+        assertEquals(TlsConfig.ServerMode.DISABLE, tls.serverMode());
     }
 
     @Test

@@ -268,7 +268,7 @@ class RoutingConfigTest {
                 SessionStatePolicy.PIN, List.of(0), bad);
         ProxyConfig d0 = ProxyConfig.defaults();
         ProxyConfig config = new ProxyConfig(d0.listen(), d0.workers(), d0.shutdownTimeout(), d0.admin(),
-                d0.metrics(), d0.limits(), d0.log(), d0.users(), Map.of("app", db), "code");
+                d0.metrics(), d0.limits(), d0.log(), d0.tls(), d0.users(), Map.of("app", db), "code");
         Problems problems = new Problems("code");
         ConfigValidator.validate(new ConfigMapper.Result(config, PoolConfig.defaults()), problems, new Locations());
         ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,

@@ -55,6 +55,14 @@ final class ConfigViews {
         t.row("log.format", g.format().configName(), dg.format().configName(), "no");
         t.row("log.queries", g.queries(), dg.queries(), "yes");
         t.row("log.slow_query_threshold", duration(g.slowQueryThreshold()), duration(dg.slowQueryThreshold()), "yes");
+        // file names only: the files' contents (keys) are never shown
+        io.pgmux.config.TlsConfig s = c.tls();
+        io.pgmux.config.TlsConfig ds = io.pgmux.config.TlsConfig.defaults();
+        t.row("tls.client_mode", s.clientMode().configName(), ds.clientMode().configName(), "no");
+        t.row("tls.cert_file", s.certFile(), null, "no");
+        t.row("tls.key_file", s.keyFile(), null, "no");
+        t.row("tls.server_mode", s.serverMode().configName(), ds.serverMode().configName(), "no");
+        t.row("tls.ca_file", s.caFile(), null, "no");
         PoolConfig dp = PoolConfig.defaults();
         for (DatabaseConfig db : c.databases().values()) {
             String k = "databases." + db.name() + ".";

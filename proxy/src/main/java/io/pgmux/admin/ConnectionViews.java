@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.pgmux.frontend.ClientSession;
 import io.pgmux.pool.PartitionSnapshot;
 import io.pgmux.pool.ServerSnapshot;
+import io.pgmux.tls.TlsContexts;
 
 import java.util.Collection;
 import java.util.Comparator;
@@ -58,15 +59,15 @@ final class ConnectionViews {
                     Formats.host(ch.remoteAddress()), Formats.port(ch.remoteAddress()), Formats.host(ch.localAddress()),
                     Formats.port(ch.localAddress()), Formats.time(c.connectedAtMillis()),
                     requestTime(c.lastRequestMillis()),
-                    waitMicros / 1_000_000, waitMicros % 1_000_000, 0, ptr, server == null ? "" : ptr(server), 0, "",
-                    c.applicationName(), c.preparedStatements(), ptr);
+                    waitMicros / 1_000_000, waitMicros % 1_000_000, 0, ptr, server == null ? "" : ptr(server), 0,
+                    TlsContexts.describe(ch), c.applicationName(), c.preparedStatements(), ptr);
         }
         for (AdminClient a : admins) {
             Channel ch = a.channel();
             t.row("C", a.user(), a.database(), "none", "active", Formats.host(ch.remoteAddress()),
                     Formats.port(ch.remoteAddress()), Formats.host(ch.localAddress()), Formats.port(ch.localAddress()),
                     Formats.time(a.connectedAtMillis()), requestTime(a.lastRequestMillis()), 0, 0, 0, ptr(ch), "", 0,
-                    "", null, null, ptr(ch));
+                    TlsContexts.describe(ch), null, null, ptr(ch));
         }
         return t.build();
     }
@@ -87,7 +88,7 @@ final class ConnectionViews {
                         Formats.host(v.remote()), Formats.port(v.remote()), Formats.host(v.local()),
                         Formats.port(v.local()), Formats.nanoTime(v.createdNanos(), nowNanos, nowMillis),
                         Formats.nanoTime(v.lastUsedNanos(), nowNanos, nowMillis), 0, 0, Formats.flag(v.closeNeeded()),
-                        ptr(v), link, v.backendPid(), "", v.applicationName(), v.preparedStatements(), v.id());
+                        ptr(v), link, v.backendPid(), v.tls(), v.applicationName(), v.preparedStatements(), v.id());
             }
         }
         return t.build();

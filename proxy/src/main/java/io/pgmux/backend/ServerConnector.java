@@ -12,7 +12,10 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.pgmux.protocol.PgError;
 import io.pgmux.protocol.SqlState;
 
+import io.pgmux.tls.TlsContexts;
+
 import java.time.Duration;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,10 +24,20 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServerConnector {
     private final Bootstrap template;
+    private final Supplier<TlsContexts> tls;
 
-    /** @param template a bootstrap with the channel type and socket options set; cloned per connect */
+    /** Plain TCP to every server. @param template a bootstrap with the channel type and socket options set */
     public ServerConnector(Bootstrap template) {
+        this(template, TlsContexts::disabled);
+    }
+
+    /**
+     * @param template a bootstrap with the channel type and socket options set; cloned per connect
+     * @param tls      the TLS settings in force, read at each connect so a reload applies to new connections
+     */
+    public ServerConnector(Bootstrap template, Supplier<TlsContexts> tls) {
         this.template = template;
+        this.tls = tls;
     }
 
     /**
@@ -34,13 +47,14 @@ public final class ServerConnector {
     public Future<ServerConnection> connect(EventLoop loop, ServerTarget target, Duration timeout) {
         Promise<ServerConnection> promise = loop.newPromise();
         ServerConnection[] holder = new ServerConnection[1];
+        TlsContexts contexts = tls.get();
         Bootstrap b = template.clone(loop)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         holder[0] = new ServerConnection(ch, target);
-                        ch.pipeline().addLast("login", new ServerLoginHandler(holder[0], promise));
+                        ch.pipeline().addLast("login", new ServerLoginHandler(holder[0], promise, contexts));
                     }
                 });
         ChannelFuture cf = b.connect(target.host(), target.port());

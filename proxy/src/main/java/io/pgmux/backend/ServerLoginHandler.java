@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.Promise;
+import io.netty.handler.ssl.SslHandler;
 import io.pgmux.auth.Md5Auth;
 import io.pgmux.auth.ScramClientSession;
 import io.pgmux.auth.ScramException;
@@ -17,6 +18,9 @@ import io.pgmux.protocol.ParameterStatus;
 import io.pgmux.protocol.PgError;
 import io.pgmux.protocol.ProtocolException;
 import io.pgmux.protocol.SqlState;
+import io.pgmux.protocol.StartupCodes;
+import io.pgmux.config.TlsConfig;
+import io.pgmux.tls.TlsContexts;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -26,26 +30,80 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Logs a new server connection in: StartupMessage, then whatever authentication the server asks
- * for (SCRAM-SHA-256, md5, cleartext or none), ParameterStatus and BackendKeyData, until the first
+ * Logs a new server connection in: with {@code tls.server_mode} on, an SSLRequest and the TLS
+ * handshake first; then StartupMessage, whatever authentication the server asks for
+ * (SCRAM-SHA-256, md5, cleartext or none), ParameterStatus and BackendKeyData, until the first
  * ReadyForQuery. Then it replaces itself with the {@link BackendHandler}.
  */
 final class ServerLoginHandler extends ChannelInboundHandlerAdapter implements MessageFramer.Listener {
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Where the login is: TLS negotiation (when asked for), then the PostgreSQL login proper. */
+    private enum State { SSL_ANSWER, HANDSHAKE, LOGIN }
+
     private final ServerConnection conn;
     private final Promise<ServerConnection> promise;
+    private final TlsContexts tls;
     private ChannelHandlerContext ctx;
     private ScramClientSession scram;
+    private State state = State.LOGIN;
 
-    ServerLoginHandler(ServerConnection conn, Promise<ServerConnection> promise) {
+    ServerLoginHandler(ServerConnection conn, Promise<ServerConnection> promise, TlsContexts tls) {
         this.conn = conn;
         this.promise = promise;
+        this.tls = tls;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (tls.forServers() != null) {
+            state = State.SSL_ANSWER;
+            ctx.writeAndFlush(ctx.alloc().buffer(8).writeInt(8).writeInt(StartupCodes.SSL_REQUEST));
+        } else {
+            sendStartup();
+        }
+        ctx.fireChannelActive();
+    }
+
+    /** The server's one-byte answer to the SSLRequest. */
+    private void onSslAnswer(ByteBuf in) {
+        byte answer = in.readByte();
+        if (in.isReadable()) {
+            // nothing may come before the handshake: bytes here were not protected by TLS (CVE-2021-23222)
+            failTls("received unencrypted data after SSL response");
+            return;
+        }
+        TlsConfig.ServerMode mode = tls.config().serverMode();
+        if (answer == 'S') {
+            state = State.HANDSHAKE;
+            SslHandler handler = tls.serverHandler(ctx.alloc(), conn.target().host(), conn.target().port());
+            ctx.pipeline().addFirst("tls", handler);
+            handler.handshakeFuture().addListener(f -> {
+                if (f.isSuccess()) {
+                    state = State.LOGIN;
+                    sendStartup();
+                } else {
+                    failTls(ServerLoginException.sslReason(f.cause()));
+                }
+            });
+        } else if (answer == 'N' && !mode.required()) {
+            state = State.LOGIN; // prefer: the server has no TLS, go on in plain text
+            sendStartup();
+        } else if (answer == 'N') {
+            failTls("server does not support SSL, but SSL was required (tls.server_mode " + mode.configName() + ")");
+        } else {
+            failTls("received invalid response to SSL negotiation: " + (char) answer);
+        }
+    }
+
+    private void failTls(String reason) {
+        if (promise.tryFailure(ServerLoginException.tls(conn.target(), reason))) {
+            ctx.close();
+        }
+    }
+
+    private void sendStartup() {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("user", conn.target().user());
         params.put("database", conn.target().database());
@@ -53,13 +111,19 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter implements M
             params.put("application_name", conn.target().applicationName());
         }
         ctx.writeAndFlush(FrontendMessages.startupMessage(ctx.alloc(), params));
-        ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf in = (ByteBuf) msg;
         try {
+            if (state == State.SSL_ANSWER) {
+                onSslAnswer(in);
+                return;
+            }
+            if (state == State.HANDSHAKE) {
+                return; // SslHandler holds everything until the handshake is done: nothing to see here
+            }
             conn.framer().feed(ctx.alloc(), in, this);
         } catch (ProtocolException e) {
             fail(e.error());

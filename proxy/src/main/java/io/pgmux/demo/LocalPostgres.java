@@ -202,6 +202,8 @@ public final class LocalPostgres implements AutoCloseable {
         private Path parentDir;
         private PostgresBinaries binaries;
         private Duration startTimeout = Duration.ofSeconds(60);
+        private Path tlsCert;
+        private Path tlsKey;
 
         private Builder() {
         }
@@ -280,6 +282,20 @@ public final class LocalPostgres implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Turns on TLS ({@code ssl = on}) with this certificate and key (PEM). They are copied into
+         * the data directory, owned by the server's OS user, the key with mode 0600 as PostgreSQL
+         * demands; clients may still connect without TLS ({@code host} lines in pg_hba.conf).
+         */
+        public Builder tls(Path cert, Path key) {
+            this.tlsCert = Objects.requireNonNull(cert).toAbsolutePath();
+            this.tlsKey = Objects.requireNonNull(key).toAbsolutePath();
+            extra.put("ssl", "on");
+            extra.put("ssl_cert_file", ServerConfig.TLS_CERT);
+            extra.put("ssl_key_file", ServerConfig.TLS_KEY);
+            return this;
+        }
+
         /** Bound for initdb, start, stop and promote each. */
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = timeout;
@@ -307,7 +323,7 @@ public final class LocalPostgres implements AutoCloseable {
         public LocalPostgres build() {
             Path parent = parentDir != null ? parentDir : Path.of(System.getProperty("java.io.tmpdir"));
             ServerSpec spec = new ServerSpec(binaries != null ? binaries : PostgresBinaries.locate(),
-                    parent.toAbsolutePath(), serverSettings(), hostAuth, bootstrap, startTimeout);
+                    parent.toAbsolutePath(), serverSettings(), hostAuth, bootstrap, startTimeout, tlsCert, tlsKey);
             return new LocalPostgres(spec, name, port == 0 ? FreePorts.any() : port, false);
         }
     }

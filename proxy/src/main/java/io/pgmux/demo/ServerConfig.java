@@ -38,6 +38,23 @@ final class ServerConfig {
     }
 
     /** Appends {@code settings} to {@code postgresql.conf}. */
+    /** Names of the TLS files in the data directory; PostgreSQL reads relative names from there. */
+    static final String TLS_CERT = "server.crt";
+    static final String TLS_KEY = "server.key";
+
+    /** Copies the certificate and key into the data directory, the key readable by its owner only. */
+    static void installTls(PgUser user, Path dataDir, Path cert, Path key) {
+        try {
+            user.writeOwnedFile(dataDir.resolve(TLS_CERT), java.nio.file.Files.readString(cert), false);
+            Path target = dataDir.resolve(TLS_KEY);
+            user.writeOwnedFile(target, java.nio.file.Files.readString(key), false);
+            // PostgreSQL refuses a key file others (or, unless root owns it, its group) can read
+            java.nio.file.Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot install TLS files in " + dataDir, e);
+        }
+    }
+
     static void appendSettings(PgUser user, Path dataDir, Map<String, String> settings) {
         StringBuilder conf = new StringBuilder("\n# --- added by pgmux LocalPostgres ---\n");
         settings.forEach((key, value) -> conf.append(key).append(" = ").append(quote(value)).append('\n'));

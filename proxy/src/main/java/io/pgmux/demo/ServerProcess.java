@@ -48,6 +48,9 @@ final class ServerProcess {
         user.requireWritable(dirs.baseDir());
         pgCtl.initdb();
         ServerConfig.appendSettings(user, dirs.dataDir(), spec.settings());
+        if (spec.tlsCert() != null) {
+            ServerConfig.installTls(user, dirs.dataDir(), spec.tlsCert(), spec.tlsKey());
+        }
         ServerConfig.writeHba(user, dirs.dataDir(), spec.hostAuth());
         List<Map.Entry<String, String>> steps = new ArrayList<>();
         // Set here rather than with initdb --pwfile so the stored hash follows password_encryption.

@@ -14,9 +14,12 @@ import java.util.Map;
  * @param hostAuth     pg_hba method for TCP connections
  * @param bootstrap    (database, statement) pairs run once after initdb
  * @param startTimeout bound for initdb, start, stop and promote
+ * @param tlsCert      certificate (PEM) copied into the data directory for {@code ssl = on}, or null
+ * @param tlsKey       its private key, copied next to it with mode 0600, or null
  */
 record ServerSpec(PostgresBinaries binaries, Path parentDir, Map<String, String> settings,
-                  String hostAuth, List<Map.Entry<String, String>> bootstrap, Duration startTimeout) {
+                  String hostAuth, List<Map.Entry<String, String>> bootstrap, Duration startTimeout,
+                  Path tlsCert, Path tlsKey) {
 
     ServerSpec {
         settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings));
@@ -25,6 +28,6 @@ record ServerSpec(PostgresBinaries binaries, Path parentDir, Map<String, String>
 
     /** Replicas are copies: same settings, but no bootstrap SQL of their own. */
     ServerSpec forReplica() {
-        return new ServerSpec(binaries, parentDir, settings, hostAuth, List.of(), startTimeout);
+        return new ServerSpec(binaries, parentDir, settings, hostAuth, List.of(), startTimeout, tlsCert, tlsKey);
     }
 }

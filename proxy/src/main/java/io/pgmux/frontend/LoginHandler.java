@@ -19,6 +19,9 @@ import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.StartupPacket;
 import io.pgmux.protocol.StartupPacketDecoder;
+import io.pgmux.config.TlsConfig;
+import io.pgmux.tls.TlsContexts;
+import io.netty.handler.ssl.SslHandler;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,6 +46,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
     private final boolean adminConsole;
     private final MessageFramer framer = new MessageFramer(MAX_AUTH_MESSAGE);
     private State state = State.STARTUP;
+    /** TLS is up under this connection (the client's SSLRequest was answered {@code S}). */
+    private boolean tls;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> authTimer;
     private boolean counted;
@@ -107,7 +112,9 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
             return;
         }
         // Java 17: no pattern matching in switch yet
-        if (packet instanceof StartupPacket.SslRequest || packet instanceof StartupPacket.GssEncRequest) {
+        if (packet instanceof StartupPacket.SslRequest) {
+            onSslRequest();
+        } else if (packet instanceof StartupPacket.GssEncRequest) {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[]{'N'}));
         } else if (packet instanceof StartupPacket.CancelRequest c) {
             context.cancels().cancel(c.pid(), c.secret());
@@ -134,9 +141,42 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         }
     }
 
+    /**
+     * Answers {@code S} and puts TLS under everything when client TLS is on, else {@code N}. The
+     * StartupMessage that follows then comes decrypted through the same decoder.
+     */
+    private void onSslRequest() {
+        if (tls) {
+            // a second SSLRequest inside TLS: PostgreSQL reads it as a startup packet of a bogus version
+            fail(PgError.fatal(SqlState.PROTOCOL_VIOLATION,
+                    "unsupported frontend protocol 1234.5679: server supports 3.0 to 3.0"));
+            return;
+        }
+        TlsContexts contexts = context.tls();
+        SslHandler handler = contexts.clientHandler(ctx.alloc());
+        if (handler == null) {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[]{'N'}));
+            return;
+        }
+        if (ctx.pipeline().get(StartupPacketDecoder.class).hasBufferedBytes()) {
+            fail(PgError.fatal(SqlState.PROTOCOL_VIOLATION, "received unencrypted data after SSL request"));
+            return;
+        }
+        // 'S' goes out in plain text: written before the SslHandler exists, it never passes through it
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[]{'S'}));
+        ctx.pipeline().addFirst("tls", handler);
+        tls = true;
+    }
+
     private void onStartupMessage(StartupPacket.StartupMessage m) {
         // typed messages follow; the decoder hands any bytes it already holds to this handler
         ctx.pipeline().remove(StartupPacketDecoder.class);
+        if (!tls && context.tls().config().clientMode() == TlsConfig.ClientMode.REQUIRE) {
+            // PgBouncer's words; 28000 as PostgreSQL's pg_hba rejection of a non-SSL connection
+            LOG.info(() -> "client " + ctx.channel().remoteAddress() + " refused: SSL required (tls.client_mode require)");
+            throw new PgException(PgError.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "SSL required")
+                    .withHint("connect with sslmode=require (or stronger)"));
+        }
         if (m.minorVersion() > 0 || !m.protocolOptions().isEmpty()) {
             ctx.write(BackendMessages.negotiateProtocolVersion(ctx.alloc(), 0, m.protocolOptions()));
         }

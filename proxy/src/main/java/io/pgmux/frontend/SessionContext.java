@@ -42,6 +42,11 @@ public interface SessionContext {
 
     ServerConnector connector();
 
+    /** The TLS contexts in force now (a reload swaps them); TLS off unless the proxy says otherwise. */
+    default io.pgmux.tls.TlsContexts tls() {
+        return io.pgmux.tls.TlsContexts.disabled();
+    }
+
     /** True once shutdown began: new logins are refused. */
     boolean shuttingDown();
 

@@ -1,7 +1,6 @@
 package io.pgmux.pool;
 
 import io.pgmux.resilience.CircuitBreaker;
-import io.pgmux.resilience.FailureClassifier;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
@@ -125,9 +124,10 @@ final class LoopPool {
                     grow(); // the next of the waiters' connections, now that one slot of MAX_CONNECTING is free
                 }
             } else {
-                PgError error = ((ServerLoginException) f.cause()).error();
+                ServerLoginException failure = (ServerLoginException) f.cause();
+                PgError error = failure.error();
                 if (b != null) {
-                    FailureClassifier.ofSqlState(error.code(), true).ifPresentOrElse(
+                    failure.failureKind().ifPresentOrElse(
                             kind -> b.onFailure(kind, error.message()), b::onIgnored);
                 }
                 pool.unreserve();

@@ -20,16 +20,19 @@ import java.net.SocketAddress;
  * @param local              the local socket address
  * @param remote             the server's socket address
  * @param applicationName    the application_name the server last reported on it, or null
+ * @param tls                TLS version and cipher of the connection ({@code TLSv1.3/TLS_AES_256_GCM_SHA384}),
+ *                           or empty when it is plain
  */
 public record ServerSnapshot(long id, ServerConnection.State state, int backendPid, long createdNanos,
                              long lastUsedNanos, int preparedStatements, ServerListener holder,
                              boolean closeNeeded, SocketAddress local, SocketAddress remote,
-                             String applicationName) {
+                             String applicationName, String tls) {
 
     /** Reads {@code c}; must run on its event loop. */
     static ServerSnapshot of(ServerConnection c, boolean closeNeeded) {
         return new ServerSnapshot(c.id(), c.state(), c.backendPid(), c.createdNanos(), c.lastUsedNanos(),
                 c.statements().size(), c.listener(), closeNeeded, c.channel().localAddress(),
-                c.channel().remoteAddress(), c.reportedParameters().get("application_name"));
+                c.channel().remoteAddress(), c.reportedParameters().get("application_name"),
+                io.pgmux.tls.TlsContexts.describe(c.channel()));
     }
 }

@@ -19,6 +19,15 @@ import java.util.Map;
 public final class StartupPacketDecoder extends ByteToMessageDecoder {
     private boolean failed;
 
+    /**
+     * True when bytes beyond the packets handed on are buffered. Called while the login handler
+     * answers an SSLRequest: a client must wait for the answer, so anything already here was sent
+     * in plain text before TLS and must not be read as if it came over it (CVE-2021-23214).
+     */
+    public boolean hasBufferedBytes() {
+        return internalBuffer().isReadable();
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (failed) {

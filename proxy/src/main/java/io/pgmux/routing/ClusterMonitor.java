@@ -136,7 +136,7 @@ public final class ClusterMonitor {
         if (cause instanceof PgException e) {
             kind = FailureClassifier.ofSqlState(e.error().code(), false);
         } else if (cause instanceof ServerLoginException e) {
-            kind = FailureClassifier.ofSqlState(e.error().code(), true);
+            kind = e.failureKind();
         } else if (cause instanceof IllegalStateException) {
             kind = Optional.of(FailureKind.CONNECTION_LOST); // the server closed the check's connection
         } else {

@@ -77,6 +77,12 @@ public final class Main {
             err.println(e.getMessage());
             return EXIT_CONFIG;
         }
+        try {
+            io.pgmux.tls.TlsContexts.load(config.tls()); // parses the PEM files, which the loader only checks exist
+        } catch (io.pgmux.tls.TlsSetupException e) {
+            err.println("pgmux: " + configPath + ": " + e.getMessage());
+            return EXIT_CONFIG;
+        }
         if (check) {
             out.println(configPath + ": OK (" + config.databases().size() + " databases, " + config.users().size() + " users)");
             return 0;

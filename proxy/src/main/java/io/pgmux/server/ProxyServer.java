@@ -35,6 +35,7 @@ import io.pgmux.protocol.SqlState;
 import io.pgmux.protocol.StartupPacketDecoder;
 import io.pgmux.routing.Backend;
 import io.pgmux.routing.Cluster;
+import io.pgmux.tls.TlsContexts;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -70,6 +71,8 @@ public final class ProxyServer implements SessionContext {
     private final CancelRegistry cancels = new CancelRegistry();
     private final ClientRegistry clients = new ClientRegistry();
     private volatile ProxyConfig config;
+    /** Swapped whole on reload, so new connections take the new certificates and running ones keep theirs. */
+    private volatile TlsContexts tls = TlsContexts.disabled();
     private volatile boolean shuttingDown;
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
@@ -96,6 +99,7 @@ public final class ProxyServer implements SessionContext {
 
     /** Starts the event loops and the client listener; returns the address it listens on. */
     public InetSocketAddress start() throws InterruptedException {
+        tls = TlsContexts.load(config.tls()); // before anything starts: unusable files stop pgmux here
         int threads = config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
         acceptor = transport.newGroup(1, new DefaultThreadFactory("pgmux-accept", true));
         workers = transport.newGroup(threads, new DefaultThreadFactory("pgmux-loop", true));
@@ -105,7 +109,8 @@ public final class ProxyServer implements SessionContext {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.ALLOCATOR, ALLOCATOR)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024)));
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024)),
+                this::tls);
         clusters.start(config, connector, workers);
         health = new BackendHealth(connector, workers::next, this::config, HEALTH_TTL, HEALTH_TIMEOUT, clusters::watched);
         control = new ServerControl(this, configPath);
@@ -339,6 +344,16 @@ public final class ProxyServer implements SessionContext {
     @Override
     public ClientRegistry clients() {
         return clients;
+    }
+
+    @Override
+    public TlsContexts tls() {
+        return tls;
+    }
+
+    /** Makes {@code next} the TLS contexts for connections from now on. */
+    void tls(TlsContexts next) {
+        tls = next;
     }
 
     @Override

@@ -18,6 +18,8 @@ import io.pgmux.pool.Pool;
 import io.pgmux.protocol.PgError;
 import io.pgmux.protocol.PgException;
 import io.pgmux.protocol.SqlState;
+import io.pgmux.tls.TlsContexts;
+import io.pgmux.tls.TlsSetupException;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -186,6 +188,15 @@ final class ServerControl implements ProxyControl {
             throw new PgException(PgError.error(CONFIG_FILE_ERROR, "configuration file " + configPath
                     + " has errors; the configuration in force is unchanged").withDetail(e.getMessage()));
         }
+        TlsContexts tls;
+        try {
+            // read the files again even when the settings are unchanged: that is how a renewed certificate is picked up
+            tls = TlsContexts.load(loaded.tls());
+        } catch (TlsSetupException e) {
+            LOG.warning(() -> "RELOAD refused, the configuration in force is unchanged: " + e.getMessage());
+            throw new PgException(PgError.error(CONFIG_FILE_ERROR, "TLS files of " + configPath
+                    + " cannot be used; the configuration in force is unchanged").withDetail(e.getMessage()));
+        }
         ProxyConfig current = server.config();
         List<String> notices = new ArrayList<>();
         restartOnly(notices, "listen", current.listen(), loaded.listen());
@@ -194,8 +205,9 @@ final class ServerControl implements ProxyControl {
         restartOnly(notices, "metrics.listen", current.metrics().listen(), loaded.metrics().listen());
         ProxyConfig next = new ProxyConfig(current.listen(), current.workers(), loaded.shutdownTimeout(),
                 new io.pgmux.config.AdminConfig(current.admin().listen(), loaded.admin().users()),
-                current.metrics(), loaded.limits(), loaded.log(), loaded.users(), loaded.databases(), loaded.source());
+                current.metrics(), loaded.limits(), loaded.log(), loaded.tls(), loaded.users(), loaded.databases(), loaded.source());
         apply(next);
+        server.tls(tls);
         LOG.info(() -> "configuration reloaded from " + configPath + ": " + next.databases().size() + " databases, "
                 + next.users().size() + " users");
         return notices;

@@ -1,0 +1,98 @@
+package io.pgmux.config;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * TLS on both legs ({@code tls:} block): between clients and pgmux, and between pgmux and the servers.
+ * Paths are used as written (a relative path is relative to pgmux's working directory) and read when
+ * pgmux starts and again on every RELOAD or SIGHUP, so a renewed certificate needs no restart.
+ *
+ * @param clientMode what pgmux answers a client's SSLRequest, and whether it accepts plain clients
+ * @param certFile   pgmux's certificate chain for clients (PEM), or null
+ * @param keyFile    the private key of {@code certFile} (PEM, PKCS#8 or PKCS#1 RSA, unencrypted), or null
+ * @param serverMode whether pgmux asks the servers for TLS and how it checks their certificates
+ * @param caFile     CA certificates (PEM) a server's certificate must chain to, for the verify modes; or null
+ */
+public record TlsConfig(ClientMode clientMode, Path certFile, Path keyFile, ServerMode serverMode, Path caFile) {
+
+    /** PgBouncer's {@code client_tls_sslmode}, without the client-certificate modes. */
+    public enum ClientMode {
+        /** SSLRequest is answered {@code N}: clients talk in plain text. */
+        DISABLE,
+        /** TLS when the client asks for it, plain text otherwise (the same as {@link #PREFER} on this side). */
+        ALLOW,
+        /** TLS when the client asks for it, plain text otherwise. */
+        PREFER,
+        /** Only TLS: a client that logs in without it is refused with 28000. */
+        REQUIRE;
+
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Optional<ClientMode> fromConfigName(String name) {
+            for (ClientMode m : values()) {
+                if (m.configName().equalsIgnoreCase(name)) {
+                    return Optional.of(m);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** libpq's {@code sslmode} as pgmux applies it to its own server connections. */
+    public enum ServerMode {
+        /** Plain TCP; no SSLRequest is sent. */
+        DISABLE,
+        /** TLS when the server offers it, plain otherwise; the certificate is not checked. */
+        PREFER,
+        /** TLS or no connection; the certificate is not checked (encryption, no authentication). */
+        REQUIRE,
+        /** TLS with a certificate signed by {@code ca_file}; the host name is not checked. */
+        VERIFY_CA,
+        /** TLS with a certificate signed by {@code ca_file} and issued for the host pgmux connects to. */
+        VERIFY_FULL;
+
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** True when the server must speak TLS: a server that answers {@code N} is not used. */
+        public boolean required() {
+            return this != DISABLE && this != PREFER;
+        }
+
+        /** True when the server's certificate must chain to {@code ca_file}. */
+        public boolean verifies() {
+            return this == VERIFY_CA || this == VERIFY_FULL;
+        }
+
+        public static Optional<ServerMode> fromConfigName(String name) {
+            for (ServerMode m : values()) {
+                if (m.configName().equalsIgnoreCase(name)) {
+                    return Optional.of(m);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** Rejects null modes; which files a mode needs is checked when a file is loaded. */
+    public TlsConfig {
+        Objects.requireNonNull(clientMode, "clientMode");
+        Objects.requireNonNull(serverMode, "serverMode");
+    }
+
+    /** TLS off on both legs, no files. */
+    public static TlsConfig defaults() {
+        return new TlsConfig(ClientMode.DISABLE, null, null, ServerMode.DISABLE, null);
+    }
+
+    /** True when clients may (or must) use TLS. */
+    public boolean clientTls() {
+        return clientMode != ClientMode.DISABLE;
+    }
+}

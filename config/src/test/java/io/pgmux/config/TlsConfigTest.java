@@ -1,0 +1,88 @@
+package io.pgmux.config;
+
+import static io.pgmux.config.TestYaml.fail;
+import static io.pgmux.config.TestYaml.parse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code tls:} block: modes, defaults, and the files each mode needs. */
+class TlsConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private Path file(String name) throws IOException {
+        return Files.writeString(dir.resolve(name), "-----BEGIN X-----\n");
+    }
+
+    @Test
+    void offOnBothLegsByDefault() {
+        assertEquals(TlsConfig.defaults(), parse("listen: :6432\n").tls());
+        assertEquals(TlsConfig.defaults(), parse("tls: {}\n").tls());
+    }
+
+    @Test
+    void everyKeyMaps() throws IOException {
+        Path cert = file("c.pem");
+        Path key = file("k.pem");
+        Path ca = file("ca.pem");
+        TlsConfig tls = parse("""
+                tls:
+                  client_mode: REQUIRE
+                  cert_file: %s
+                  key_file: %s
+                  server_mode: verify-full
+                  ca_file: %s
+                """.formatted(cert, key, ca)).tls();
+        assertEquals(new TlsConfig(TlsConfig.ClientMode.REQUIRE, cert, key, TlsConfig.ServerMode.VERIFY_FULL, ca), tls);
+        assertTrue(tls.clientTls());
+        assertTrue(tls.serverMode().required());
+    }
+
+    @Test
+    void modesAreSpelledAsInLibpq() {
+        for (String mode : new String[] {"disable", "prefer", "require", "verify-ca", "verify-full"}) {
+            assertEquals(mode, TlsConfig.ServerMode.fromConfigName(mode).orElseThrow().configName());
+        }
+        String message = fail("tls: { server_mode: verify_full }\n").getMessage();
+        assertTrue(message.startsWith("t.yaml:1:8: tls.server_mode: "), message);
+        assertTrue(message.contains("verify-full"), message);
+        assertTrue(fail("tls: { client_mode: verify-ca }\n").getMessage().contains("tls.client_mode"));
+    }
+
+    @Test
+    void clientTlsNeedsACertificateAndAKey() {
+        TestYaml.assertProblems("tls:\n  client_mode: prefer\n",
+                "t.yaml:2:3: tls.cert_file: required: needed by client_mode prefer",
+                "t.yaml:2:3: tls.key_file: required: needed by client_mode prefer");
+    }
+
+    @Test
+    void filesMustBeReadable() throws IOException {
+        Path cert = file("c.pem");
+        Path missing = dir.resolve("missing.pem");
+        TestYaml.assertProblems("""
+                tls:
+                  client_mode: allow
+                  cert_file: %s
+                  key_file: %s
+                """.formatted(cert, missing),
+                "t.yaml:4:3: tls.key_file: cannot read " + missing + " (needed by client_mode allow)");
+    }
+
+    @Test
+    void verifyModesNeedACaFile() {
+        TestYaml.assertProblems("tls: { server_mode: verify-ca }\n",
+                "t.yaml:1:8: tls.ca_file: required: needed by server_mode verify-ca");
+        // encryption without verification needs no file, and disable ignores the others
+        assertEquals(TlsConfig.ServerMode.REQUIRE, parse("tls: { server_mode: require }\n").tls().serverMode());
+        assertEquals(TlsConfig.ClientMode.DISABLE,
+                parse("tls: { client_mode: disable, cert_file: /nonexistent }\n").tls().clientMode());
+    }
+}

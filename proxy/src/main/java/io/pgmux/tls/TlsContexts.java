@@ -1,0 +1,130 @@
+package io.pgmux.tls;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.pgmux.config.TlsConfig;
+
+import javax.net.ssl.SSLException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/**
+ * The TLS contexts built from one {@link TlsConfig}: immutable, so a reload builds a new one from
+ * the files as they are now and swaps it in whole (the proxy keeps it in a volatile field). A
+ * connection takes the contexts in force when its TLS starts and keeps them: reloading never
+ * touches established sessions.
+ *
+ * @param config     the settings these contexts were built from
+ * @param forClients server-side context for pgmux's listeners, or null when client_mode is disable
+ * @param forServers client-side context for connections to PostgreSQL, or null when server_mode is disable
+ */
+public record TlsContexts(TlsConfig config, SslContext forClients, SslContext forServers) {
+
+    /** TLS off on both legs. */
+    public static TlsContexts disabled() {
+        return new TlsContexts(TlsConfig.defaults(), null, null);
+    }
+
+    /**
+     * Reads the certificate, key and CA files and builds the contexts.
+     *
+     * @throws TlsSetupException when a file is missing or unusable, or the key does not match the certificate
+     */
+    public static TlsContexts load(TlsConfig config) {
+        SslContext forClients = null;
+        if (config.clientTls()) {
+            List<X509Certificate> chain = PemFiles.certificates(required(config.certFile(), "tls.cert_file"));
+            PrivateKey key = PemFiles.privateKey(required(config.keyFile(), "tls.key_file"));
+            if (!matches(chain.get(0), key)) {
+                throw new TlsSetupException(config.keyFile() + " is not the private key of the certificate in "
+                        + config.certFile());
+            }
+            try {
+                forClients = SslContextBuilder.forServer(key, chain).build();
+            } catch (SSLException | IllegalArgumentException e) {
+                throw new TlsSetupException("cannot use " + config.certFile() + " and " + config.keyFile() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        SslContext forServers = null;
+        if (config.serverMode() != TlsConfig.ServerMode.DISABLE) {
+            SslContextBuilder b = SslContextBuilder.forClient();
+            if (config.serverMode().verifies()) {
+                b.trustManager(PemFiles.certificates(required(config.caFile(), "tls.ca_file")));
+            } else {
+                // prefer and require encrypt without authenticating the server, as in libpq
+                b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+            }
+            // Netty 4.2 checks host names by default; libpq does only in verify-full
+            b.endpointIdentificationAlgorithm(config.serverMode() == TlsConfig.ServerMode.VERIFY_FULL ? "HTTPS" : null);
+            try {
+                forServers = b.build();
+            } catch (SSLException e) {
+                throw new TlsSetupException("cannot set up TLS to servers: " + e.getMessage(), e);
+            }
+        }
+        return new TlsContexts(config, forClients, forServers);
+    }
+
+    /** A handler that terminates a client's TLS; null when client TLS is off. */
+    public SslHandler clientHandler(ByteBufAllocator alloc) {
+        return forClients == null ? null : forClients.newHandler(alloc);
+    }
+
+    /**
+     * A handler that starts TLS to a server at {@code host}: the host is what verify-full checks
+     * the certificate's names (or IP addresses) against.
+     */
+    public SslHandler serverHandler(ByteBufAllocator alloc, String host, int port) {
+        return forServers.newHandler(alloc, host, port);
+    }
+
+    /**
+     * The TLS of {@code channel} as SHOW CLIENTS and SHOW SERVERS print it, {@code TLSv1.3/TLS_AES_256_GCM_SHA384}
+     * (PgBouncer prints the same two first), or empty when the channel is plain or its handshake is not done.
+     */
+    public static String describe(io.netty.channel.Channel channel) {
+        SslHandler h = channel.pipeline().get(SslHandler.class);
+        if (h == null || !h.handshakeFuture().isSuccess()) {
+            return "";
+        }
+        javax.net.ssl.SSLSession session = h.engine().getSession();
+        return session.getProtocol() + "/" + session.getCipherSuite();
+    }
+
+    private static java.nio.file.Path required(java.nio.file.Path file, String key) {
+        if (file == null) {
+            throw new TlsSetupException(key + " is not set");
+        }
+        return file;
+    }
+
+    /** Public and private key belong together: sign and verify a fixed message. */
+    private static boolean matches(X509Certificate cert, PrivateKey key) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "EdDSA", "Ed25519" -> "Ed25519";
+            default -> null;
+        };
+        if (algorithm == null) {
+            return true; // unusual key type: let the handshake tell
+        }
+        try {
+            java.security.Signature s = java.security.Signature.getInstance(algorithm);
+            s.initSign(key);
+            byte[] data = "pgmux".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            s.update(data);
+            byte[] signature = s.sign();
+            s.initVerify(cert.getPublicKey());
+            s.update(data);
+            return s.verify(signature);
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
+    }
+}

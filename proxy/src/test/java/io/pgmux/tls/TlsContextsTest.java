@@ -1,0 +1,93 @@
+package io.pgmux.tls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.pgmux.config.TlsConfig;
+import io.pgmux.demo.TestCa;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reading PEM files into TLS contexts: key formats, mismatches, and messages without key material. */
+class TlsContextsTest {
+
+    @TempDir
+    static Path dir;
+    static TestCa ca;
+
+    @BeforeAll
+    static void makeCa() throws Exception {
+        assumeTrue(TestCa.available(), "no openssl command");
+        ca = TestCa.create(dir.resolve("ca"), "pgmux test CA");
+    }
+
+    private static TlsConfig clients(Path cert, Path key) {
+        return new TlsConfig(TlsConfig.ClientMode.REQUIRE, cert, key, TlsConfig.ServerMode.DISABLE, null);
+    }
+
+    @Test
+    void pkcs8KeyAndChain() {
+        assertTrue(Files.isReadable(ca.serverKey()));
+        TlsContexts tls = TlsContexts.load(clients(ca.serverCert(), ca.serverKey()));
+        assertNotNull(tls.forClients());
+        assertNull(tls.forServers());
+        assertTrue(tls.forClients().isServer());
+    }
+
+    @Test
+    void pkcs1RsaKeyIsWrapped() throws Exception {
+        Path pkcs1 = dir.resolve("server-pkcs1.key");
+        TestCa.openssl(dir, "rsa", "-traditional", "-in", ca.serverKey().toString(), "-out", pkcs1.toString());
+        assertTrue(Files.readString(pkcs1).startsWith("-----BEGIN RSA PRIVATE KEY-----"));
+        assertEquals(PemFiles.privateKey(ca.serverKey()), PemFiles.privateKey(pkcs1));
+        assertNotNull(TlsContexts.load(clients(ca.serverCert(), pkcs1)).forClients());
+    }
+
+    @Test
+    void keyOfAnotherCertificateIsRefused() {
+        TlsSetupException e = assertThrows(TlsSetupException.class,
+                () -> TlsContexts.load(clients(ca.serverCert(), ca.caKey())));
+        assertEquals(ca.caKey() + " is not the private key of the certificate in " + ca.serverCert(), e.getMessage());
+    }
+
+    @Test
+    void notPemIsRefusedWithoutQuotingTheFile() throws Exception {
+        Path junk = Files.writeString(dir.resolve("junk.pem"), "secret-looking text\n");
+        TlsSetupException e = assertThrows(TlsSetupException.class,
+                () -> TlsContexts.load(clients(junk, ca.serverKey())));
+        assertEquals(junk + ": no PEM certificate (-----BEGIN CERTIFICATE-----) in the file", e.getMessage());
+        e = assertThrows(TlsSetupException.class, () -> TlsContexts.load(clients(ca.serverCert(), junk)));
+        assertEquals(junk + ": no PEM private key (-----BEGIN PRIVATE KEY-----) in the file", e.getMessage());
+    }
+
+    @Test
+    void serverLegModes() {
+        for (TlsConfig.ServerMode mode : TlsConfig.ServerMode.values()) {
+            TlsContexts tls = TlsContexts.load(new TlsConfig(TlsConfig.ClientMode.DISABLE, null, null, mode,
+                    mode.verifies() ? ca.caCert() : null));
+            assertNull(tls.forClients());
+            assertEquals(mode == TlsConfig.ServerMode.DISABLE, tls.forServers() == null, mode.configName());
+        }
+    }
+
+    @Test
+    void derLengthsOfEveryWidth() {
+        for (int n : new int[] {0, 127, 128, 255, 256, 1190, 65535, 65536}) {
+            byte[] wrapped = PemFiles.wrapPkcs1(new byte[n]);
+            // outer SEQUENCE header + version (3) + algorithm (15) + OCTET STRING header + n
+            int inner = 3 + 15 + 1 + lengthBytes(n) + n;
+            assertEquals(1 + lengthBytes(inner) + inner, wrapped.length, "n=" + n);
+        }
+    }
+
+    private static int lengthBytes(int n) {
+        return n < 0x80 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 4;
+    }
+}

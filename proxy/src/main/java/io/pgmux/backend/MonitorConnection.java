@@ -24,6 +24,8 @@ import java.util.concurrent.TimeoutException;
  * comes back. All calls on {@code loop}.
  */
 public final class MonitorConnection implements ServerListener, MessageFramer.Listener {
+    /** The least time a check's connect and login may take (health_check_timeout when longer). */
+    static final Duration LOGIN_ALLOWANCE = Duration.ofSeconds(5);
     private final ServerConnector connector;
     private final EventLoop loop;
     private volatile ServerTarget target;
@@ -58,22 +60,19 @@ public final class MonitorConnection implements ServerListener, MessageFramer.Li
         }
         pending = promise;
         firstRow = null;
-        loop.schedule(() -> {
-            if (promise.tryFailure(new TimeoutException("no answer from " + target.address() + " within "
-                    + timeout.toMillis() + " ms"))) {
-                drop();
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         promise.addListener(f -> {
             if (pending == promise) {
                 pending = null;
             }
         });
         if (conn != null && conn.channel().isActive()) {
-            send(sql);
+            send(sql, promise);
             return;
         }
-        connector.connect(loop, target, timeout).addListener((Future<ServerConnection> f) -> {
+        // logging in (SCRAM, a backend process forked) gets its own, longer allowance: a cold start
+        // or a loaded machine must not turn a healthy server "down" and count against its breaker
+        Duration login = timeout.compareTo(LOGIN_ALLOWANCE) > 0 ? timeout : LOGIN_ALLOWANCE;
+        connector.connect(loop, target, login).addListener((Future<ServerConnection> f) -> {
             if (!f.isSuccess()) {
                 promise.tryFailure(f.cause());
                 return;
@@ -84,11 +83,18 @@ public final class MonitorConnection implements ServerListener, MessageFramer.Li
             }
             conn = f.getNow();
             conn.attach(this);
-            send(sql);
+            send(sql, promise);
         });
     }
 
-    private void send(String sql) {
+    /** Sends the check's query; it must be answered within the timeout. */
+    private void send(String sql, Promise<List<String>> promise) {
+        loop.schedule(() -> {
+            if (promise.tryFailure(new TimeoutException("no answer from " + target.address() + " within "
+                    + timeout.toMillis() + " ms"))) {
+                drop();
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         conn.write(FrontendMessages.query(conn.channel().alloc(), sql));
         conn.flush();
     }

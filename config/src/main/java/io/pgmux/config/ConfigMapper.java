@@ -20,7 +20,7 @@ import org.yaml.snakeyaml.nodes.Node;
 final class ConfigMapper {
 
     static final List<String> ROOT_KEYS = List.of("listen", "workers", "shutdown_timeout", "admin", "metrics",
-            "limits", "log", "tls", "pool_defaults", "breaker_defaults", "users", "databases");
+            "limits", "log", "tls", "auth_query", "pool_defaults", "breaker_defaults", "users", "databases");
     static final List<String> ADMIN_KEYS = List.of("listen", "users");
     static final List<String> METRICS_KEYS = List.of("listen");
     static final List<String> LIMITS_KEYS = List.of("max_client_connections", "query_wait_timeout",
@@ -28,6 +28,7 @@ final class ConfigMapper {
             "idle_transaction_timeout", "client_idle_timeout");
     static final List<String> TLS_KEYS = List.of("client_mode", "cert_file", "key_file", "server_mode", "ca_file");
     static final List<String> LOG_KEYS = List.of("level", "format", "queries", "slow_query_threshold");
+    static final List<String> AUTH_QUERY_KEYS = List.of("user", "password", "query", "cache_ttl", "database");
     static final List<String> USER_KEYS = List.of("name", "password", "auth");
     static final List<String> DATABASE_KEYS = List.of("pool", "primary", "replicas", "on_session_state", "routing",
             "sharding", "shards", "breaker");
@@ -93,6 +94,7 @@ final class ConfigMapper {
                 section(top, "limits", LIMITS_KEYS).map(ConfigMapper::limits).orElse(base.limits()),
                 section(top, "log", LOG_KEYS).map(ConfigMapper::log).orElse(base.log()),
                 section(top, "tls", TLS_KEYS).map(ConfigMapper::tls).orElse(base.tls()),
+                section(top, "auth_query", AUTH_QUERY_KEYS).flatMap(ConfigMapper::authQuery).orElse(null),
                 top.get("users").flatMap(YamlNode::asList).map(ConfigMapper::users).orElse(List.of()),
                 top.get("databases").flatMap(n -> n.asMapping(null)).map(m -> databases(m, defaults))
                         .orElse(Map.of()),
@@ -160,6 +162,18 @@ final class ConfigMapper {
                 m.choice("server_mode", List.of("disable", "prefer", "require", "verify-ca", "verify-full"),
                         TlsConfig.ServerMode::fromConfigName, base.serverMode()),
                 path(m, "ca_file"));
+    }
+
+    /** The {@code auth_query:} block; {@code user} is required. */
+    private static Optional<AuthQueryConfig> authQuery(YamlMapping m) {
+        Optional<String> user = m.require("user").flatMap(YamlNode::asString);
+        // the password is always used as written: pgmux logs in with it (an empty one is no password)
+        Secret password = m.get("password").flatMap(n -> n.as(t -> t.isEmpty() ? null : new Secret(Secret.Kind.PLAIN, t)))
+                .orElse(null);
+        String query = m.string("query", AuthQueryConfig.DEFAULT_QUERY);
+        Duration ttl = m.duration("cache_ttl", AuthQueryConfig.DEFAULT_CACHE_TTL);
+        String database = m.string("database", "");
+        return user.map(u -> new AuthQueryConfig(u, password, query, ttl, database.isEmpty() ? null : database));
     }
 
     /** A file name, or null when absent or empty (an empty {@code ${VAR:-}} means no file). */

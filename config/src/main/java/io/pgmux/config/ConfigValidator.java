@@ -40,6 +40,7 @@ final class ConfigValidator {
         v.limits(config.limits());
         v.users(config);
         v.tls(config.tls());
+        config.authQueryConfig().ifPresent(v::authQuery);
         v.pool("pool_defaults", mapped.poolDefaults());
         v.breakerRules.check("breaker_defaults", mapped.breakerDefaults());
         v.databases(config.databases().values());
@@ -89,6 +90,18 @@ final class ConfigValidator {
             problems.add(path, locations.locate(modePath), "required: " + why);
         } else if (!java.nio.file.Files.isRegularFile(file) || !java.nio.file.Files.isReadable(file)) {
             report(path, "cannot read " + file + " (" + why + ")");
+        }
+    }
+
+    private void authQuery(AuthQueryConfig q) {
+        if (q.user().isEmpty()) {
+            report("auth_query.user", "must not be empty");
+        }
+        if (q.query().isBlank()) {
+            report("auth_query.query", "must not be empty");
+        }
+        if (q.cacheTtl().isNegative()) {
+            report("auth_query.cache_ttl", "must not be negative");
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param limits          limits on clients
  * @param log             logging
  * @param tls             TLS to clients and to servers
+ * @param authQuery       looking up users that are not in {@code users:} on the server, or null when off
  * @param users           client logins, in file order
  * @param databases       databases by the name clients use, in file order
  * @param source          the file the configuration came from, or a name like {@code <string>}
@@ -32,6 +33,7 @@ public record ProxyConfig(
         LimitsConfig limits,
         LogConfig log,
         TlsConfig tls,
+        AuthQueryConfig authQuery,
         List<UserConfig> users,
         Map<String, DatabaseConfig> databases,
         String source) {
@@ -60,11 +62,23 @@ public record ProxyConfig(
         databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
     }
 
+    /** Without {@code auth_query}. */
+    public ProxyConfig(HostPort listen, int workers, Duration shutdownTimeout, AdminConfig admin, MetricsConfig metrics,
+                       LimitsConfig limits, LogConfig log, TlsConfig tls, List<UserConfig> users,
+                       Map<String, DatabaseConfig> databases, String source) {
+        this(listen, workers, shutdownTimeout, admin, metrics, limits, log, tls, null, users, databases, source);
+    }
+
     /** Every built-in default, no users and no databases. */
     public static ProxyConfig defaults() {
         return new ProxyConfig(DEFAULT_LISTEN, 0, DEFAULT_SHUTDOWN_TIMEOUT, AdminConfig.defaults(),
                 MetricsConfig.defaults(), LimitsConfig.defaults(), LogConfig.defaults(), TlsConfig.defaults(), List.of(), Map.of(),
                 "<defaults>");
+    }
+
+    /** {@code auth_query}, when configured. */
+    public Optional<AuthQueryConfig> authQueryConfig() {
+        return Optional.ofNullable(authQuery);
     }
 
     /** The user with this exact name. */

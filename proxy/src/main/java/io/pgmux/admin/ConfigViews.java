@@ -63,6 +63,13 @@ final class ConfigViews {
         t.row("tls.key_file", s.keyFile(), null, "no");
         t.row("tls.server_mode", s.serverMode().configName(), ds.serverMode().configName(), "no");
         t.row("tls.ca_file", s.caFile(), null, "no");
+        c.authQueryConfig().ifPresent(q -> {
+            t.row("auth_query.user", q.user(), null, "no");
+            t.row("auth_query.password", q.password() == null ? null : "***", null, "no"); // never the value
+            t.row("auth_query.query", q.query(), io.pgmux.config.AuthQueryConfig.DEFAULT_QUERY, "no");
+            t.row("auth_query.cache_ttl", duration(q.cacheTtl()), duration(io.pgmux.config.AuthQueryConfig.DEFAULT_CACHE_TTL), "no");
+            t.row("auth_query.database", q.database(), null, "no");
+        });
         PoolConfig dp = PoolConfig.defaults();
         for (DatabaseConfig db : c.databases().values()) {
             String k = "databases." + db.name() + ".";

@@ -45,6 +45,9 @@ public final class ScramClientSession {
     }
 
     private final String password;
+    /** Instead of the password: ClientKey and ServerKey (a login with what a client's proof gave away). */
+    private final byte[] knownClientKey;
+    private final byte[] knownServerKey;
     private final SaltedPasswordCache cache;
     private final String clientNonce;
     private final String clientFirstBare;
@@ -72,10 +75,27 @@ public final class ScramClientSession {
 
     /** Fixed user name and nonce, for reproducing published test vectors. */
     ScramClientSession(String password, String username, String clientNonce, SaltedPasswordCache cache) {
+        this(password, null, null, username, clientNonce, cache);
+    }
+
+    private ScramClientSession(String password, byte[] clientKey, byte[] serverKey, String username, String clientNonce,
+                               SaltedPasswordCache cache) {
         this.password = password;
+        this.knownClientKey = clientKey;
+        this.knownServerKey = serverKey;
         this.cache = cache;
         this.clientNonce = clientNonce;
         this.clientFirstBare = "n=" + saslName(username) + ",r=" + clientNonce;
+    }
+
+    /**
+     * A session that proves knowledge of {@code clientKey} instead of a password: it works only
+     * with a server whose verifier has that StoredKey (= H(ClientKey)), and checks the server's
+     * signature with {@code serverKey}.
+     */
+    public static ScramClientSession withKeys(byte[] clientKey, byte[] serverKey, SecureRandom random) {
+        return new ScramClientSession(null, clientKey.clone(), serverKey.clone(), "",
+                ScramCrypto.randomNonce(random, CLIENT_NONCE_BYTES), null);
     }
 
     /**
@@ -119,12 +139,19 @@ public final class ScramClientSession {
         String withoutProof = "c=" + Base64.getEncoder().encodeToString(GS2_HEADER.getBytes(StandardCharsets.UTF_8))
                 + ",r=" + nonce;
         byte[] authMessage = (clientFirstBare + "," + message + "," + withoutProof).getBytes(StandardCharsets.UTF_8);
-        byte[] salted = cache.saltedPassword(password, salt, iterations);
-        byte[] clientKey = ScramCrypto.clientKey(salted);
+        byte[] clientKey;
+        if (knownClientKey != null) {
+            // the server's salt and iterations must be the verifier's, else it rejects the proof
+            clientKey = knownClientKey.clone();
+            expectedServerSignature = ScramCrypto.hmac(knownServerKey, authMessage);
+        } else {
+            byte[] salted = cache.saltedPassword(password, salt, iterations);
+            clientKey = ScramCrypto.clientKey(salted);
+            expectedServerSignature = ScramCrypto.hmac(ScramCrypto.serverKey(salted), authMessage);
+            Arrays.fill(salted, (byte) 0);
+        }
         byte[] clientSignature = ScramCrypto.hmac(ScramCrypto.sha256(clientKey), authMessage);
         byte[] proof = ScramCrypto.xor(clientKey, clientSignature);
-        expectedServerSignature = ScramCrypto.hmac(ScramCrypto.serverKey(salted), authMessage);
-        Arrays.fill(salted, (byte) 0);
         Arrays.fill(clientKey, (byte) 0);
         finish(State.AWAITING_SERVER_FIRST);
         return (withoutProof + ",p=" + Base64.getEncoder().encodeToString(proof)).getBytes(StandardCharsets.UTF_8);

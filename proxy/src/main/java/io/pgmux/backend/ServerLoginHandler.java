@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.Promise;
 import io.netty.handler.ssl.SslHandler;
 import io.pgmux.auth.Md5Auth;
+import io.pgmux.auth.PassthroughCredential;
 import io.pgmux.auth.ScramClientSession;
 import io.pgmux.auth.ScramException;
 import io.pgmux.auth.ScramServerSession;
@@ -177,10 +178,11 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter implements M
                 }
             }
             case BackendMessages.AUTH_MD5 -> {
-                if (needPassword()) {
+                String known = passthroughMd5();
+                if (known != null || needPassword()) {
                     byte[] salt = new byte[4];
                     buf.getBytes(dataStart, salt);
-                    String stored = Md5Auth.hash(conn.target().password(), conn.target().user());
+                    String stored = known != null ? known : Md5Auth.hash(conn.target().password(), conn.target().user());
                     String response = new String(Md5Auth.response(stored, salt), StandardCharsets.US_ASCII);
                     ctx.writeAndFlush(FrontendMessages.password(ctx.alloc(), response));
                 }
@@ -193,13 +195,22 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter implements M
         }
     }
 
+    /** The MD5 hash a client's md5 login proved, when pgmux has no password for this server. */
+    private String passthroughMd5() {
+        PassthroughCredential passthrough = conn.target().passthrough();
+        return conn.target().password() == null && passthrough != null ? passthrough.md5Hash() : null;
+    }
+
     private boolean needPassword() {
         if (conn.target().password() != null) {
             return true;
         }
         fail(PgError.fatal(SqlState.INVALID_PASSWORD, "server asked for a password for user \""
                 + conn.target().user() + "\" but pgmux has none")
-                .withHint("give the password in the backend URL or as a plain password in users:"));
+                .withHint(conn.target().passthrough() != null
+                        ? "pgmux logs in as this user with what a client's login gave it (SCRAM for a SCRAM"
+                                + " verifier, md5 for an MD5 hash); give a plain password in users: or the backend URL"
+                        : "give the password in the backend URL or as a plain password in users:"));
         return false;
     }
 
@@ -218,10 +229,14 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter implements M
             fail(PgError.fatal(SqlState.FEATURE_NOT_SUPPORTED, "server offers no SASL mechanism pgmux supports: " + mechanisms));
             return;
         }
-        if (!needPassword()) {
+        PassthroughCredential passthrough = conn.target().password() == null ? conn.target().passthrough() : null;
+        if (passthrough != null && passthrough.hasScram()) {
+            scram = passthrough.scramSession(RANDOM); // the ClientKey a client's SCRAM proof gave away
+        } else if (!needPassword()) {
             return;
+        } else {
+            scram = new ScramClientSession(conn.target().password(), RANDOM);
         }
-        scram = new ScramClientSession(conn.target().password(), RANDOM);
         ctx.writeAndFlush(FrontendMessages.saslInitialResponse(ctx.alloc(), ScramServerSession.MECHANISM,
                 scram.clientFirstMessage()));
     }

@@ -32,8 +32,14 @@ public final class ServerProbe implements ServerListener, MessageFramer.Listener
     /** Runs {@code sql} on a fresh connection to {@code target}; fails with a {@link PgException} on error. */
     public static Future<List<String>> query(ServerConnector connector, EventLoop loop, ServerTarget target,
                                              Duration timeout, String sql) {
+        return query(connector, loop, target, timeout, sql, ServerTarget.HEALTH_CHECK_APPLICATION);
+    }
+
+    /** {@link #query(ServerConnector, EventLoop, ServerTarget, Duration, String)} under another {@code application_name}. */
+    public static Future<List<String>> query(ServerConnector connector, EventLoop loop, ServerTarget target,
+                                             Duration timeout, String sql, String applicationName) {
         Promise<List<String>> promise = loop.newPromise();
-        connector.connect(loop, target.withApplicationName(ServerTarget.HEALTH_CHECK_APPLICATION), timeout).addListener((Future<ServerConnection> f) -> {
+        connector.connect(loop, target.withApplicationName(applicationName), timeout).addListener((Future<ServerConnection> f) -> {
             if (!f.isSuccess()) {
                 promise.tryFailure(f.cause());
                 return;

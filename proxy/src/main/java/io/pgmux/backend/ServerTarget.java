@@ -12,8 +12,11 @@ import java.util.Objects;
  * @param password plain password for the server, or null when none is known (trust, or the server never asks)
  * @param applicationName sent at login as {@code application_name}, or null (pool connections: the
  *                 client's own is set per lease); names pgmux's own health checks in pg_stat_activity
+ * @param passthrough when {@code password} is null: what clients' logins gave pgmux to log in as
+ *                 {@code user} (SCRAM ClientKey or MD5 hash), or null
  */
-public record ServerTarget(String host, int port, String database, String user, String password, String applicationName) {
+public record ServerTarget(String host, int port, String database, String user, String password, String applicationName,
+                           io.pgmux.auth.PassthroughCredential passthrough) {
 
     /** Health checks' name in {@code pg_stat_activity}, so operators (and tests) tell them from pool connections. */
     public static final String HEALTH_CHECK_APPLICATION = "pgmux health check";
@@ -25,11 +28,20 @@ public record ServerTarget(String host, int port, String database, String user, 
     }
 
     public ServerTarget(String host, int port, String database, String user, String password) {
-        this(host, port, database, user, password, null);
+        this(host, port, database, user, password, null, null);
+    }
+
+    public ServerTarget(String host, int port, String database, String user, String password, String applicationName) {
+        this(host, port, database, user, password, applicationName, null);
     }
 
     public ServerTarget withApplicationName(String name) {
-        return new ServerTarget(host, port, database, user, password, name);
+        return new ServerTarget(host, port, database, user, password, name, passthrough);
+    }
+
+    /** With the credential clients' logins give (used only while {@code password} is null). */
+    public ServerTarget withPassthrough(io.pgmux.auth.PassthroughCredential credential) {
+        return new ServerTarget(host, port, database, user, password, applicationName, credential);
     }
 
     public String address() {

@@ -3,6 +3,7 @@ package io.pgmux.frontend;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.pgmux.auth.Md5Auth;
+import io.pgmux.auth.PassthroughCredential;
 import io.pgmux.auth.PasswordCheck;
 import io.pgmux.auth.ScramException;
 import io.pgmux.auth.ScramServerSession;
@@ -40,6 +41,7 @@ final class ClientAuthenticator {
     private final ByteBufAllocator alloc;
     private State state = State.START;
     private ScramServerSession scram;
+    private ScramVerifier scramVerifier;
     private byte[] md5Salt;
 
     /** @param user the configured user, or null when the name is unknown */
@@ -62,7 +64,8 @@ final class ClientAuthenticator {
                 return new AuthStep.Success(null);
             }
             case SCRAM_SHA_256 -> {
-                scram = new ScramServerSession(verifier(), RANDOM);
+                scramVerifier = verifier();
+                scram = new ScramServerSession(scramVerifier, RANDOM);
                 state = State.SASL_INITIAL;
                 return new AuthStep.Challenge(BackendMessages.authenticationSasl(alloc, List.of(ScramServerSession.MECHANISM)));
             }
@@ -159,6 +162,25 @@ final class ClientAuthenticator {
         }
         state = State.DONE;
         return new AuthStep.Success(null);
+    }
+
+    /**
+     * After a successful login of a user whose password pgmux does not hold (a SCRAM verifier or
+     * an MD5 hash): leaves in {@code credential} what lets pgmux log in to the servers as that user,
+     * the ClientKey recovered from the client's proof or the MD5 hash.
+     */
+    void recordPassthrough(PassthroughCredential credential) {
+        if (credential == null || state != State.DONE || user == null || user.password() == null
+                || user.password().kind() == Secret.Kind.PLAIN) {
+            return;
+        }
+        if (scram != null && scram.isSucceeded()) {
+            byte[] clientKey = scram.clientKey();
+            credential.scram(clientKey, scramVerifier.serverKey());
+            java.util.Arrays.fill(clientKey, (byte) 0);
+        } else if (scram == null && user.password().kind() == Secret.Kind.MD5) {
+            credential.md5(user.password().value());
+        }
     }
 
     private AuthStep scramFailure(ScramException e) {

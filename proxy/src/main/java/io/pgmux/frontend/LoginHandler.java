@@ -57,6 +57,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
     private SessionRouting.Intent intent = SessionRouting.Intent.ANY;
     private Map<String, String> startupParameters;
     private ClientAuthenticator authenticator;
+    /** What auth_query found for a user not in users:, or null. */
+    private AuthQuery.Found found;
     /** Bytes a client sent behind its last password message before the welcome went out. */
     private ByteBuf early;
 
@@ -210,8 +212,35 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         if (adminConsole) {
             checkAdmin();
         }
-        authenticator = new ClientAuthenticator(userName, user, ctx.alloc());
         state = State.AUTHENTICATING;
+        AuthQuery authQuery = context.authQuery();
+        if (user == null && !adminConsole && authQuery != null && authQuery.enabled()) {
+            ctx.channel().config().setAutoRead(false); // the client waits for the challenge
+            authQuery.lookup(ctx.channel().eventLoop(), database, userName).addListener(
+                    (io.netty.util.concurrent.Future<AuthQuery.Found> f) -> lookedUp(f));
+            return;
+        }
+        startAuthentication();
+    }
+
+    /** auth_query answered: authenticate against what it found (nothing found fails like a wrong password). */
+    private void lookedUp(io.netty.util.concurrent.Future<AuthQuery.Found> f) {
+        if (!ctx.channel().isActive() || state != State.AUTHENTICATING) {
+            return;
+        }
+        ctx.channel().config().setAutoRead(true);
+        if (!f.isSuccess()) {
+            fail(PgError.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "authentication lookup failed")
+                    .withHint("see pgmux's log (auth_query)"));
+            return;
+        }
+        found = f.getNow();
+        user = found.user(userName);
+        startAuthentication();
+    }
+
+    private void startAuthentication() {
+        authenticator = new ClientAuthenticator(userName, user, ctx.alloc());
         handle(authenticator.start());
     }
 
@@ -250,6 +279,10 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
             fail(PgError.fatal(SqlState.PROTOCOL_VIOLATION, "expected password response, got message type " + type));
             return true;
         }
+        if (authenticator == null) {
+            fail(PgError.fatal(SqlState.PROTOCOL_VIOLATION, "password message before authentication request"));
+            return true;
+        }
         handle(authenticator.onPasswordMessage(buf, offset, length));
         return true;
     }
@@ -265,12 +298,18 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         } else if (step instanceof AuthStep.Failure f) {
             LOG.info(() -> "authentication failed for user \"" + userName + "\" from "
                     + ctx.channel().remoteAddress() + ": " + f.error().message());
+            if (found != null && found.fromCache()) {
+                context.authQuery().invalidate(database, userName); // the password may have changed: look it up again next time
+            }
             fail(f.error());
         } else if (step instanceof AuthStep.Success s) {
             if (s.finalMessage() != null) {
                 ctx.write(s.finalMessage());
             }
             ctx.writeAndFlush(BackendMessages.authentication(ctx.alloc(), BackendMessages.AUTH_OK));
+            if (!adminConsole) {
+                authenticator.recordPassthrough(context.passthrough(database, userName));
+            }
             authenticated();
         }
     }

@@ -47,6 +47,19 @@ public interface SessionContext {
         return io.pgmux.tls.TlsContexts.disabled();
     }
 
+    /**
+     * Where the logins of {@code user} to {@code database} leave what pgmux needs to log in to the
+     * servers as that user without its password; null when the proxy keeps none.
+     */
+    default io.pgmux.auth.PassthroughCredential passthrough(String database, String user) {
+        return null;
+    }
+
+    /** The lookup of users that are not in {@code users:}; null when the proxy has none. */
+    default AuthQuery authQuery() {
+        return null;
+    }
+
     /** True once shutdown began: new logins are refused. */
     boolean shuttingDown();
 

@@ -66,6 +66,9 @@ public final class ProxyServer implements SessionContext {
 
     private final Transport transport = Transport.best();
     private final ConcurrentHashMap<PoolKey, Pool> pools = new ConcurrentHashMap<>();
+    /** Per (database, user, ""): the SCRAM ClientKey or MD5 hash of the latest client login, in memory only. */
+    private final ConcurrentHashMap<PoolKey, io.pgmux.auth.PassthroughCredential> passthrough = new ConcurrentHashMap<>();
+    private final io.pgmux.frontend.AuthQuery authQuery = new io.pgmux.frontend.AuthQuery(this);
     private final io.pgmux.resilience.Breakers breakers = new io.pgmux.resilience.Breakers();
     private final Clusters clusters = new Clusters(breakers);
     private final CancelRegistry cancels = new CancelRegistry();
@@ -171,7 +174,7 @@ public final class ProxyServer implements SessionContext {
     @Override
     public Pool pool(String database, UserConfig user) {
         DatabaseConfig db = database(database);
-        ServerTarget target = target(db.primary(), user, config.users());
+        ServerTarget target = target(database, db.primary(), user, config.users());
         // a sharded database's home pool is its shard 0 primary's, under the name routing uses for it
         return pool(db, new PoolKey(database, target.user(), Cluster.primaryName(db, 0)), target);
     }
@@ -179,7 +182,7 @@ public final class ProxyServer implements SessionContext {
     @Override
     public Pool pool(String database, UserConfig user, Backend backend) {
         DatabaseConfig db = database(database);
-        ServerTarget target = target(backend.url(), user, config.users());
+        ServerTarget target = target(database, backend.url(), user, config.users());
         return pool(db, new PoolKey(database, target.user(), backend.name()), target);
     }
 
@@ -238,6 +241,27 @@ public final class ProxyServer implements SessionContext {
         Secret secret = user.password();
         String password = secret != null && secret.kind() == Secret.Kind.PLAIN ? secret.value() : null;
         return new ServerTarget(url.host(), url.port(), url.database(), user.name(), password);
+    }
+
+    @Override
+    public io.pgmux.auth.PassthroughCredential passthrough(String database, String user) {
+        return passthrough.computeIfAbsent(new PoolKey(database, user, ""), k -> new io.pgmux.auth.PassthroughCredential());
+    }
+
+    @Override
+    public io.pgmux.frontend.AuthQuery authQuery() {
+        return authQuery;
+    }
+
+    /**
+     * {@link #target(BackendUrl, UserConfig, java.util.List)}, plus, when pgmux logs in as a client
+     * whose password it does not know, what that (database, user)'s client logins gave it.
+     */
+    ServerTarget target(String database, BackendUrl url, UserConfig user, java.util.List<UserConfig> users) {
+        ServerTarget target = target(url, user, users);
+        return url.user() == null && target.password() == null
+                ? target.withPassthrough(passthrough(database, target.user()))
+                : target;
     }
 
     /** A listener that could not be opened (address in use, not permitted...): the message names the setting. */

@@ -260,7 +260,7 @@ final class ServerControl implements ProxyControl {
             if (url.user() == null && user == null) {
                 continue; // the user is gone: its connected clients keep their pool as it is
             }
-            ServerTarget target = ProxyServer.target(url, user, next.users());
+            ServerTarget target = server.target(db.name(), url, user, next.users());
             if (target.user().equals(pool.key().user())) {
                 pool.updateTarget(target);
             } else {

@@ -27,6 +27,7 @@ class ConfigViewsTest {
     void configShowsNoPasswordAndMarksWhatSetChanges() throws Exception {
         ProxyConfig c = ConfigLoader.parse("""
                 users: [{ name: app, password: topsecret }]
+                auth_query: { user: pgmux_auth, password: topsecret, cache_ttl: 5s }
                 databases:
                   app: { primary: "postgres://app:topsecret@db:5432/app", replicas: ["postgres://r:topsecret@r/app"] }
                 """);
@@ -34,6 +35,9 @@ class ConfigViewsTest {
         assertFalse(t.rows().toString().contains("topsecret"), t.rows().toString());
         int primary = indexOf(t, "databases.app.primary");
         assertEquals("postgres://app:***@db:5432/app", t.rows().get(primary).get(1));
+        assertEquals("***", t.rows().get(indexOf(t, "auth_query.password")).get(1));
+        assertEquals("pgmux_auth", t.rows().get(indexOf(t, "auth_query.user")).get(1));
+        assertEquals("5s", t.rows().get(indexOf(t, "auth_query.cache_ttl")).get(1));
         assertEquals("yes", t.rows().get(indexOf(t, "databases.app.pool.size")).get(3));
         assertEquals("no", t.rows().get(indexOf(t, "listen")).get(3));
         assertEquals("yes", t.rows().get(indexOf(t, "log.level")).get(3));

@@ -1,6 +1,7 @@
 package io.pgmux.it;
 
 import io.pgmux.demo.LocalPostgres;
+import io.pgmux.it.support.LogCapture;
 import io.pgmux.it.support.PgErrors;
 import io.pgmux.it.support.Pgmux;
 import io.pgmux.it.support.TestPostgres;
@@ -18,6 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -50,6 +53,7 @@ class AuthQueryIT {
                 "CREATE ROLE alice LOGIN PASSWORD 'alice pw'",
                 "CREATE ROLE carol LOGIN PASSWORD 'carol old'",
                 "CREATE ROLE nopass LOGIN",
+                "CREATE ROLE dave LOGIN PASSWORD 'dave pw'",
                 "SET password_encryption = 'md5'",
                 "CREATE ROLE bob LOGIN PASSWORD 'bob pw'",
                 "CREATE DATABASE " + DB);
@@ -64,9 +68,11 @@ class AuthQueryIT {
         assertTrue(pg.queryString("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = 'alice'")
                 .startsWith("SCRAM-SHA-256$"));
         assertTrue(pg.queryString("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = 'bob'").startsWith("md5"));
+        String daveVerifier = pg.queryString("postgres", "SELECT rolpassword FROM pg_authid WHERE rolname = 'dave'");
         pgmux = Pgmux.start("""
                 users:
                   - { name: app, password: app }
+                  - { name: dave, password: "%s" }
                 auth_query:
                   user: pgmux_auth
                   password: auth pw
@@ -76,7 +82,7 @@ class AuthQueryIT {
                   %s:
                     pool: { mode: transaction, size: 2 }
                     primary: postgres://127.0.0.1:%d/%s
-                """.formatted(TTL, DB, pg.port(), DB));
+                """.formatted(daveVerifier, TTL, DB, pg.port(), DB));
     }
 
     @AfterAll
@@ -155,6 +161,30 @@ class AuthQueryIT {
         SQLException quoted = assertThrows(SQLException.class,
                 () -> pgmux.connect(DB, "x' OR usename = 'alice", "alice pw").close());
         assertEquals("28P01", quoted.getSQLState(), () -> PgErrors.describe(quoted));
+    }
+
+    @Test
+    void aConfiguredVerifierUserLogsInToTheServerAsItself() throws SQLException {
+        // dave is in users: with only his SCRAM verifier, and the URL names no user
+        try (Connection c = pgmux.connect(DB, "dave", "dave pw")) {
+            assertEquals("dave", currentUser(c));
+        }
+    }
+
+    @Test
+    void noVerifierOrPasswordInPgmuxLogs() throws SQLException {
+        try (LogCapture log = LogCapture.of("io.pgmux", Level.ALL)) {
+            pgmux.server().pools().forEach(p -> p.closeAll());
+            try (Connection c = pgmux.connect(DB, "alice", "alice pw")) {
+                assertEquals("alice", currentUser(c));
+            }
+            assertThrows(SQLException.class, () -> pgmux.connect(DB, "alice", "not it").close());
+            for (LogRecord r : log.records()) {
+                String text = r.getMessage() + " " + r.getThrown();
+                assertFalse(text.contains("SCRAM-SHA-256$") || text.contains("alice pw") || text.contains("auth pw")
+                        || text.contains("md5"), text);
+            }
+        }
     }
 
     @Test

@@ -63,6 +63,7 @@ public final class AuthQuery {
     private final SessionContext context;
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<Key, Cached> cache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, Future<Found>> inflight = new ConcurrentHashMap<>();
 
     public AuthQuery(SessionContext context) {
         this(context, System::nanoTime);
@@ -93,10 +94,24 @@ public final class AuthQuery {
         if (cached != null && nanoTime.getAsLong() - cached.fetchedAt() < q.cacheTtl().toNanos()) {
             return loop.newSucceededFuture(new Found(cached.secret(), true));
         }
+        // logins of the same user at the same moment share one lookup
+        Promise<Found> result = loop.newPromise();
+        Future<Found> running = inflight.putIfAbsent(key, result);
+        if (running != null) {
+            Promise<Found> relayed = loop.newPromise();
+            running.addListener((Future<Found> f) -> loop.execute(() -> {
+                if (f.isSuccess()) {
+                    relayed.trySuccess(f.getNow());
+                } else {
+                    relayed.tryFailure(f.cause());
+                }
+            }));
+            return relayed;
+        }
+        result.addListener(f -> inflight.remove(key, result));
         BackendUrl primary = db.primary();
         ServerTarget target = new ServerTarget(primary.host(), primary.port(),
                 q.database() != null ? q.database() : primary.database(), q.user(), q.plainPassword());
-        Promise<Found> result = loop.newPromise();
         ServerProbe.query(context.connector(), loop, target, db.pool().connectTimeout(), sql(q.query(), user),
                 APPLICATION_NAME).addListener((Future<List<String>> f) -> {
                     if (!f.isSuccess()) {

@@ -186,6 +186,47 @@ class StartupPacketIT {
         }
     }
 
+    /**
+     * Found by LoginFuzzTest: a password message cut in two on a pool that already knows its welcome
+     * was released twice (the connection died), and a query cut behind the password lost its head.
+     */
+    @Test
+    void passwordInPiecesAndAQueryCutBehindItAreBothRead() throws Exception {
+        try (RawPg warm = RawPg.connect(pgmux.port())) {
+            warm.login("raw", DB, "raw"); // the pool now knows its welcome: later logins finish at once
+        }
+        try (RawPg c = RawPg.connect(pgmux.port())) {
+            c.send(RawPg.startupPacket(RawPg.PROTOCOL_3_0, Map.of("user", "raw", "database", DB)));
+            assertEquals(3, c.readMessage().authCode());
+            byte[] password = RawPg.message('p', "raw\0".getBytes(StandardCharsets.UTF_8));
+            byte[] query = RawPg.query("SELECT 42");
+            c.send(java.util.Arrays.copyOf(password, 6));
+            Thread.sleep(100);
+            ByteBuffer tail = ByteBuffer.allocate(password.length - 6 + 3).put(password, 6, password.length - 6).put(query, 0, 3);
+            c.send(tail.array());
+            Thread.sleep(100);
+            c.send(java.util.Arrays.copyOfRange(query, 3, query.length));
+            List<Message> login = c.readUntilReady();
+            assertEquals(0, login.get(0).authCode(), () -> RawPg.describe(login));
+            assertEquals("42", RawPg.firstValue(c.readUntilReady()));
+        }
+    }
+
+    @Test
+    void startupAndPasswordPipelinedInOneWrite() throws Exception {
+        try (RawPg c = RawPg.connect(pgmux.port())) {
+            byte[] startup = RawPg.startupPacket(RawPg.PROTOCOL_3_0, Map.of("user", "raw", "database", DB));
+            byte[] password = RawPg.message('p', "raw\0".getBytes(StandardCharsets.UTF_8));
+            byte[] query = RawPg.query("SELECT 43");
+            c.send(ByteBuffer.allocate(startup.length + password.length + query.length).put(startup).put(password)
+                    .put(query).array());
+            List<Message> login = c.readUntilReady();
+            assertEquals(3, login.get(0).authCode(), () -> RawPg.describe(login));
+            assertEquals(0, login.get(1).authCode(), () -> RawPg.describe(login));
+            assertEquals("43", RawPg.firstValue(c.readUntilReady()));
+        }
+    }
+
     @Test
     void sslRequestIsAnsweredNThenStartupWorks() throws IOException {
         try (RawPg c = RawPg.connect(pgmux.port())) {

@@ -173,27 +173,52 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         authenticator = new ClientAuthenticator(userName, user, ctx.alloc());
         state = State.AUTHENTICATING;
         handle(authenticator.start());
+        if (state == State.AUTHENTICATING && early != null) {
+            // bytes that came with the startup packet (the decoder handed them over when it was
+            // removed, above): the client's answer to the request just sent
+            ByteBuf first = early;
+            early = null;
+            onTypedBytes(first);
+        }
     }
 
     private void onTypedBytes(ByteBuf in) {
+        if (state == State.STARTUP || state == State.WELCOMING) {
+            keepEarly(in); // read once the authentication request is out, or the session's
+            return;
+        }
         try {
             int stop = framer.feed(ctx.alloc(), in, this);
-            if (stop < in.writerIndex()) {
-                // the client pipelined its first query behind the login: keep it for the session
-                ByteBuf rest = in.retainedSlice(stop, in.writerIndex() - stop);
-                if (state == State.DONE) {
-                    ctx.fireChannelRead(rest);
-                } else if (early == null) {
-                    early = rest;
-                } else {
-                    rest.release();
-                }
+            ByteBuf rest = stop < in.writerIndex() ? in.retainedSlice(stop, in.writerIndex() - stop) : null;
+            if (state != State.AUTHENTICATING) {
+                // login is over: a message the framer began to assemble is the session's first
+                rest = concat(framer.takePartial(), rest);
+            }
+            if (rest == null) {
+                return;
+            }
+            if (state == State.DONE) {
+                ctx.fireChannelRead(rest);
+            } else {
+                keepEarly(rest); // the client pipelined its first query behind the login
             }
         } catch (PgException e) {
             fail(e.error());
         } finally {
             in.release();
         }
+    }
+
+    /** Keeps bytes (taking ownership) behind those already kept, in order. */
+    private void keepEarly(ByteBuf bytes) {
+        early = concat(early, bytes);
+    }
+
+    private ByteBuf concat(ByteBuf first, ByteBuf second) {
+        if (first == null || second == null) {
+            return first == null ? second : first;
+        }
+        return ctx.alloc().compositeBuffer(2).addComponents(true, first, second);
     }
 
     @Override

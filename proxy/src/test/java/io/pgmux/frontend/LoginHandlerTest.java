@@ -68,8 +68,12 @@ class LoginHandlerTest {
         final ClientRegistry clients = new ClientRegistry();
 
         FakeContext() {
+            this(CONFIG);
+        }
+
+        FakeContext(String yaml) {
             try {
-                config = ConfigLoader.parse(CONFIG, "<test>");
+                config = ConfigLoader.parse(yaml, "<test>");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -294,6 +298,17 @@ class LoginHandlerTest {
         release(m);
         a.finishAndReleaseAll();
         b.finishAndReleaseAll();
+    }
+
+    @Test
+    void startupAndPasswordInOneWrite() {
+        ByteBuf both = startup("clear", "nodb").writeBytes(password("secret".getBytes(), true));
+        open().writeInbound(both);
+        List<Msg> m = read();
+        assertEquals(3, m.get(0).authCode(), "AuthenticationCleartextPassword");
+        assertEquals(0, m.get(1).authCode(), "the pipelined password is read");
+        assertEquals("3D000", m.get(2).error().code());
+        release(m);
     }
 
     @Test

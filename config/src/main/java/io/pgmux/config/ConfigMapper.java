@@ -20,13 +20,14 @@ import org.yaml.snakeyaml.nodes.Node;
 final class ConfigMapper {
 
     static final List<String> ROOT_KEYS = List.of("listen", "workers", "shutdown_timeout", "admin", "metrics",
-            "limits", "log", "pool_defaults", "breaker_defaults", "users", "databases");
+            "limits", "log", "pool_defaults", "breaker_defaults", "users", "databases", "hba");
     static final List<String> ADMIN_KEYS = List.of("listen", "users");
     static final List<String> METRICS_KEYS = List.of("listen");
     static final List<String> LIMITS_KEYS = List.of("max_client_connections", "query_wait_timeout",
             "max_message_size", "auth_timeout", "max_client_prepared_statements", "query_timeout",
             "idle_transaction_timeout", "client_idle_timeout");
     static final List<String> LOG_KEYS = List.of("level", "format", "queries", "slow_query_threshold");
+    static final List<String> HBA_KEYS = List.of("user", "database", "address", "action");
     static final List<String> USER_KEYS = List.of("name", "password", "auth");
     static final List<String> DATABASE_KEYS = List.of("pool", "primary", "replicas", "on_session_state", "routing",
             "sharding", "shards", "breaker");
@@ -94,7 +95,8 @@ final class ConfigMapper {
                 top.get("users").flatMap(YamlNode::asList).map(ConfigMapper::users).orElse(List.of()),
                 top.get("databases").flatMap(n -> n.asMapping(null)).map(m -> databases(m, defaults))
                         .orElse(Map.of()),
-                source);
+                source,
+                top.get("hba").flatMap(YamlNode::asList).map(ConfigMapper::hba).orElse(List.of()));
         return new Result(config, poolDefaults, breakerDefaults);
     }
 
@@ -161,6 +163,23 @@ final class ConfigMapper {
             });
         }
         return users;
+    }
+
+    private static List<HbaRule> hba(List<YamlNode> items) {
+        List<HbaRule> rules = new ArrayList<>();
+        for (YamlNode item : items) {
+            item.asMapping(HBA_KEYS).ifPresent(m -> {
+                String user = m.string("user", HbaRule.ALL);
+                String database = m.string("database", HbaRule.ALL);
+                HbaRule.Cidr address = m.value("address",
+                        t -> t.strip().equals(HbaRule.ALL) ? null : HbaRule.Cidr.parse(t), null);
+                m.require("action").flatMap(n -> n.asChoice(List.of("allow", "reject"),
+                                t -> t.equals("allow") ? Optional.of(true) : t.equals("reject") ? Optional.of(false)
+                                        : Optional.<Boolean>empty()))
+                        .ifPresent(allow -> rules.add(new HbaRule(user, database, address, allow)));
+            });
+        }
+        return rules;
     }
 
     private static Map<String, DatabaseConfig> databases(YamlMapping m, Defaults defaults) {

@@ -166,6 +166,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         if (context.clients().connectionCount() > context.config().limits().maxClientConnections()) {
             throw new PgException(PgError.fatal(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already"));
         }
+        checkHba();
         user = context.config().user(userName).orElse(null);
         if (adminConsole) {
             checkAdmin();
@@ -257,6 +258,20 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
             }
             ctx.writeAndFlush(BackendMessages.authentication(ctx.alloc(), BackendMessages.AUTH_OK));
             authenticated();
+        }
+    }
+
+    /** The {@code hba:} allow list, before any authentication, with PostgreSQL's wording for pg_hba.conf. */
+    private void checkHba() {
+        java.net.InetAddress address = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress isa
+                ? isa.getAddress() : null;
+        if (!io.pgmux.config.HbaRule.allows(context.config().hba(), userName, database, address)) {
+            String host = address == null ? String.valueOf(ctx.channel().remoteAddress()) : address.getHostAddress();
+            LOG.info(() -> "login refused by hba for user \"" + userName + "\", database \"" + database
+                    + "\" from " + host);
+            throw new PgException(PgError.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "no pgmux.yaml hba entry for host \"" + host + "\", user \"" + userName + "\", database \""
+                            + database + "\""));
         }
     }
 

@@ -45,7 +45,7 @@ class LoginHandlerTest {
             """;
 
     private EmbeddedChannel ch;
-    private final FakeContext context = new FakeContext();
+    private FakeContext context = new FakeContext();
 
     /** One message read back from the proxy. */
     record Msg(char type, ByteBuf body) {
@@ -298,6 +298,27 @@ class LoginHandlerTest {
         release(m);
         a.finishAndReleaseAll();
         b.finishAndReleaseAll();
+    }
+
+    @Test
+    void hbaRejectsBeforeAuthentication() {
+        context = new FakeContext(CONFIG + """
+                hba:
+                  - { user: open, database: app, action: allow }
+                  - { user: clear, address: 10.0.0.0/8, action: allow }
+                """);
+        open().writeInbound(startup("clear", "app"));
+        List<Msg> m = read();
+        assertEquals('E', m.get(0).type(), "no password request: refused before authentication");
+        assertEquals("28000", m.get(0).error().code());
+        assertEquals("no pgmux.yaml hba entry for host \"embedded\", user \"clear\", database \"app\"",
+                m.get(0).error().message());
+        release(m);
+        ch.finishAndReleaseAll();
+        open().writeInbound(startup("open", "app"));
+        m = read();
+        assertEquals(0, m.get(0).authCode(), "the allowed user logs in");
+        release(m);
     }
 
     @Test

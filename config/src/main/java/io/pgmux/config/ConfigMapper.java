@@ -25,7 +25,7 @@ final class ConfigMapper {
     static final List<String> METRICS_KEYS = List.of("listen");
     static final List<String> LIMITS_KEYS = List.of("max_client_connections", "query_wait_timeout",
             "max_message_size", "auth_timeout", "max_client_prepared_statements", "query_timeout",
-            "idle_transaction_timeout", "client_idle_timeout");
+            "idle_transaction_timeout", "client_idle_timeout", "max_unauthenticated_connections");
     static final List<String> LOG_KEYS = List.of("level", "format", "queries", "slow_query_threshold");
     static final List<String> HBA_KEYS = List.of("user", "database", "address", "action");
     static final List<String> USER_KEYS = List.of("name", "password", "auth");
@@ -138,7 +138,8 @@ final class ConfigMapper {
                 m.integer("max_client_prepared_statements", base.maxClientPreparedStatements()),
                 m.duration("query_timeout", base.queryTimeout()),
                 m.duration("idle_transaction_timeout", base.idleTransactionTimeout()),
-                m.duration("client_idle_timeout", base.clientIdleTimeout()));
+                m.duration("client_idle_timeout", base.clientIdleTimeout()),
+                m.integer("max_unauthenticated_connections", base.maxUnauthenticatedConnections()));
     }
 
     private static LogConfig log(YamlMapping m) {

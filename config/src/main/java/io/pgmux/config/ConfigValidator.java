@@ -60,6 +60,7 @@ final class ConfigValidator {
 
     private void limits(LimitsConfig limits) {
         atLeast("limits.max_client_connections", limits.maxClientConnections(), 1);
+        atLeast("limits.max_unauthenticated_connections", limits.maxUnauthenticatedConnections(), 0);
         atLeast("limits.max_client_prepared_statements", limits.maxClientPreparedStatements(), 0);
         int size = limits.maxMessageSize();
         if (size < LimitsConfig.MIN_MESSAGE_SIZE || size > LimitsConfig.MAX_MESSAGE_SIZE) {

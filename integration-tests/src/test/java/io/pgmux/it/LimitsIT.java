@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with 53300 {@code sorry, too many clients already} (and a slot freed by a disconnect is reusable);
  * a client that waits longer than {@code limits.query_wait_timeout} for a server connection gets
  * an 08P01 {@code query_wait_timeout} error after about that long instead of hanging, and once the
- * connection is free again new clients are served.
+ * connection is free again new clients are served; past {@code limits.max_unauthenticated_connections}
+ * connections that never log in, a new client is refused with 53300 until they close.
  */
 class LimitsIT {
     private static final String DB = "limits_it";
@@ -151,6 +152,44 @@ class LimitsIT {
             assertTrue(!waited.isDone(), "the waiter must wait while the only connection is in a transaction");
             holder.commit();
             assertEquals(1, waited.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void connectionsThatNeverLogInAreLimited() throws Exception {
+        try (Pgmux pgmux = pgmux("{ max_unauthenticated_connections: 3 }", "{ mode: transaction, size: 2 }")) {
+            List<java.net.Socket> idle = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    idle.add(new java.net.Socket("127.0.0.1", pgmux.port())); // never sends a startup packet
+                }
+                // pgmux counts them when it accepts them, a moment after connect() returns
+                SQLException e = Eventually.await(Duration.ofSeconds(5), "a fourth client is refused", () -> {
+                    try {
+                        pgmux.connect(DB, USER, USER).close();
+                        return null;
+                    } catch (SQLException refused) {
+                        return refused;
+                    }
+                }, x -> x != null);
+                assertEquals("53300", e.getSQLState(), () -> PgErrors.describe(e));
+                assertEquals("too many connections still authenticating", PgErrors.serverMessage(e));
+            } finally {
+                for (java.net.Socket s : idle) {
+                    s.close();
+                }
+            }
+            Connection again = Eventually.await(Duration.ofSeconds(5), "accepted once the idle ones are gone", () -> {
+                try {
+                    return pgmux.connect(DB, USER, USER);
+                } catch (SQLException refused) {
+                    assertEquals("53300", refused.getSQLState(), () -> PgErrors.describe(refused));
+                    return null;
+                }
+            }, c -> c != null);
+            try (Connection c = again) {
+                assertEquals(1, one(c));
+            }
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ClientRegistry {
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger loggingIn = new AtomicInteger();
     private final ConcurrentHashMap<ClientSession, Boolean> sessions = new ConcurrentHashMap<>();
 
     /** Counts a new connection; returns the count including it. */
@@ -20,6 +21,20 @@ public final class ClientRegistry {
 
     public void disconnected() {
         connections.decrementAndGet();
+    }
+
+    /** Counts a connection that has not finished authentication; returns the count including it. */
+    int loginStarted() {
+        return loggingIn.incrementAndGet();
+    }
+
+    void loginEnded() {
+        loggingIn.decrementAndGet();
+    }
+
+    /** Connections that have not finished authentication. */
+    public int loggingInCount() {
+        return loggingIn.get();
     }
 
     public int connectionCount() {

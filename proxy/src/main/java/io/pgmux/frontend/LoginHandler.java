@@ -46,6 +46,10 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> authTimer;
     private boolean counted;
+    /** Counted in {@link ClientRegistry#loginStarted()} until authentication succeeds or the channel closes. */
+    private boolean loggingIn;
+    /** Refused by max_unauthenticated_connections: closes on the first bytes read. */
+    private boolean refused;
     private String userName;
     private String database;
     private UserConfig user;
@@ -69,12 +73,36 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         this.ctx = ctx;
         counted = true;
         context.clients().connected();
+        loggingIn = true;
+        int max = context.config().limits().maxUnauthenticatedConnections();
+        if (context.clients().loginStarted() > max && max > 0) {
+            refuseEarly();
+            ctx.fireChannelActive();
+            return;
+        }
         long timeout = context.config().limits().authTimeout().toMillis();
         if (timeout > 0) {
             authTimer = ctx.executor().schedule(() -> fail(PgError.fatal(SqlState.QUERY_CANCELED,
                     "canceling authentication due to timeout")), timeout, TimeUnit.MILLISECONDS);
         }
         ctx.fireChannelActive();
+    }
+
+    /**
+     * Too many connections are logging in: the error goes out at once, and the connection closes when
+     * the client's first bytes arrive (so they are read and the close does not reset the connection
+     * and lose the error) or after a second.
+     */
+    private void refuseEarly() {
+        state = State.DONE;
+        refused = true;
+        counted = false;
+        context.clients().disconnected();
+        ctx.writeAndFlush(BackendMessages.errorResponse(ctx.alloc(), PgError.fatal(SqlState.TOO_MANY_CONNECTIONS,
+                "too many connections still authenticating")));
+        authTimer = ctx.executor().schedule(() -> {
+            ctx.close();
+        }, 1, TimeUnit.SECONDS);
     }
 
     @Override
@@ -90,11 +118,17 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         if (counted && state != State.DONE) {
             context.clients().disconnected();
         }
+        loginEnded();
         ctx.fireChannelInactive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refused) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            ctx.close();
+            return;
+        }
         if (msg instanceof StartupPacket packet) {
             onStartupPacket(packet);
         } else if (msg instanceof ByteBuf in) {
@@ -289,7 +323,15 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         }
     }
 
+    private void loginEnded() {
+        if (loggingIn) {
+            loggingIn = false;
+            context.clients().loginEnded();
+        }
+    }
+
     private void authenticated() {
+        loginEnded();
         if (adminConsole) {
             if (authTimer != null) {
                 authTimer.cancel(false);

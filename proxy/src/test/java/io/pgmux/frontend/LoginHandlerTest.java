@@ -322,6 +322,27 @@ class LoginHandlerTest {
     }
 
     @Test
+    void connectionsStillLoggingInAreLimited() {
+        context = new FakeContext(CONFIG.replace("max_client_connections: 2", "max_client_connections: 9, max_unauthenticated_connections: 1"));
+        EmbeddedChannel idle = new EmbeddedChannel(new StartupPacketDecoder(), new LoginHandler(context));
+        open();
+        List<Msg> m = read();
+        assertEquals("53300", m.get(0).error().code(), "refused before it sends anything");
+        assertEquals("too many connections still authenticating", m.get(0).error().message());
+        release(m);
+        ch.writeInbound(startup("open", "app"));
+        assertFalse(ch.isActive(), "closed once the client's first bytes are read");
+        assertEquals(0, context.clients().connectionCount() - 1, "only the idle one is counted");
+        idle.writeInbound(startup("open", "app")); // logged in (then refused by the fake pool lookup)
+        idle.finishAndReleaseAll();
+        assertEquals(0, context.clients().loggingInCount());
+        open().writeInbound(startup("open", "app"));
+        m = read();
+        assertEquals(0, m.get(0).authCode(), "accepted once the others are gone");
+        release(m);
+    }
+
+    @Test
     void startupAndPasswordInOneWrite() {
         ByteBuf both = startup("clear", "nodb").writeBytes(password("secret".getBytes(), true));
         open().writeInbound(both);

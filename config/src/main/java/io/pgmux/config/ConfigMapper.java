@@ -28,9 +28,9 @@ final class ConfigMapper {
             "idle_transaction_timeout", "client_idle_timeout", "max_unauthenticated_connections");
     static final List<String> LOG_KEYS = List.of("level", "format", "queries", "slow_query_threshold");
     static final List<String> HBA_KEYS = List.of("user", "database", "address", "action");
-    static final List<String> USER_KEYS = List.of("name", "password", "auth");
+    static final List<String> USER_KEYS = List.of("name", "password", "auth", "max_client_connections");
     static final List<String> DATABASE_KEYS = List.of("pool", "primary", "replicas", "on_session_state", "routing",
-            "sharding", "shards", "breaker");
+            "sharding", "shards", "breaker", "max_client_connections");
     static final List<String> REPLICA_KEYS = List.of("url", "weight");
     static final List<String> SHARDING_KEYS = List.of("function", "tables", "default_column", "key_type", "no_key",
             "max_scatter_rows");
@@ -160,7 +160,8 @@ final class ConfigMapper {
                 Secret password = m.get("password").flatMap(n -> n.as(t -> t.isEmpty() ? null : Secret.of(t)))
                         .orElse(null);
                 AuthMethod auth = m.choice("auth", AUTH_METHODS, AuthMethod::fromConfigName, UserConfig.DEFAULT_AUTH);
-                name.ifPresent(n -> users.add(new UserConfig(n, password, auth)));
+                int max = m.integer("max_client_connections", 0);
+                name.ifPresent(n -> users.add(new UserConfig(n, password, auth, max)));
             });
         }
         return users;
@@ -195,6 +196,11 @@ final class ConfigMapper {
 
     /** One entry: its servers are a primary with replicas, or (when sharded) a list of shards. */
     private static Optional<DatabaseConfig> database(String name, YamlMapping db, Defaults defaults) {
+        int maxClients = db.integer("max_client_connections", 0);
+        return servers(name, db, defaults).map(d -> d.withMaxClientConnections(maxClients));
+    }
+
+    private static Optional<DatabaseConfig> servers(String name, YamlMapping db, Defaults defaults) {
         Function<String, BackendUrl> url = text -> BackendUrl.parse(text, name);
         PoolConfig pool = section(db, "pool", POOL_KEYS).map(p -> pool(p, defaults.pool())).orElse(defaults.pool());
         BreakerConfig breaker = section(db, "breaker", BREAKER_KEYS)

@@ -28,7 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a client that waits longer than {@code limits.query_wait_timeout} for a server connection gets
  * an 08P01 {@code query_wait_timeout} error after about that long instead of hanging, and once the
  * connection is free again new clients are served; past {@code limits.max_unauthenticated_connections}
- * connections that never log in, a new client is refused with 53300 until they close.
+ * connections that never log in, a new client is refused with 53300 until they close; and
+ * {@code users[].max_client_connections} and {@code databases.<db>.max_client_connections} refuse
+ * logins past them with PostgreSQL's 53300 messages.
  */
 class LimitsIT {
     private static final String DB = "limits_it";
@@ -61,6 +63,18 @@ class LimitsIT {
         }
     }
 
+    /** Connects as {@code user} (password = name) once pgmux stops refusing with 53300: it learns of closes asynchronously. */
+    private static Connection connectOnceFree(Pgmux pgmux, String user, String what) {
+        return Eventually.await(Duration.ofSeconds(5), what, () -> {
+            try {
+                return pgmux.connect(DB, user, user);
+            } catch (SQLException refused) {
+                assertEquals("53300", refused.getSQLState(), () -> PgErrors.describe(refused));
+                return null;
+            }
+        }, c -> c != null);
+    }
+
     @Test
     void fourthClientIsRefusedPastMaxClientConnections() throws Exception {
         try (Pgmux pgmux = pgmux("{ max_client_connections: 3 }", "{ mode: transaction, size: 2 }")) {
@@ -81,14 +95,7 @@ class LimitsIT {
                 }
                 // a slot freed by a disconnect is reused (pgmux learns of the close asynchronously)
                 held.remove(0).close();
-                Connection again = Eventually.await(Duration.ofSeconds(5), "a freed slot is reused", () -> {
-                    try {
-                        return pgmux.connect(DB, USER, USER);
-                    } catch (SQLException refused) {
-                        assertEquals("53300", refused.getSQLState(), () -> PgErrors.describe(refused));
-                        return null;
-                    }
-                }, c -> c != null);
+                Connection again = connectOnceFree(pgmux, USER, "a freed slot is reused");
                 held.add(again);
                 assertEquals(1, one(again));
             } finally {
@@ -179,16 +186,50 @@ class LimitsIT {
                     s.close();
                 }
             }
-            Connection again = Eventually.await(Duration.ofSeconds(5), "accepted once the idle ones are gone", () -> {
-                try {
-                    return pgmux.connect(DB, USER, USER);
-                } catch (SQLException refused) {
-                    assertEquals("53300", refused.getSQLState(), () -> PgErrors.describe(refused));
-                    return null;
-                }
-            }, c -> c != null);
+            Connection again = connectOnceFree(pgmux, USER, "accepted once the idle ones are gone");
             try (Connection c = again) {
                 assertEquals(1, one(c));
+            }
+        }
+    }
+
+    @Test
+    void perUserAndPerDatabaseClientLimits() throws Exception {
+        try (Pgmux pgmux = Pgmux.start("""
+                users:
+                  - { name: %1$s, password: %1$s, max_client_connections: 2 }
+                  - { name: other_user, password: other_user }
+                databases:
+                  %2$s:
+                    max_client_connections: 3
+                    pool: { mode: transaction, size: 2 }
+                    primary: postgres://%1$s:%1$s@127.0.0.1:%3$d/%2$s
+                """.formatted(USER, DB, pg.port()))) {
+            List<Connection> held = new ArrayList<>();
+            try {
+                held.add(pgmux.connect(DB, USER, USER));
+                held.add(pgmux.connect(DB, USER, USER));
+                SQLException e = assertThrows(SQLException.class, () -> pgmux.connect(DB, USER, USER).close());
+                assertEquals("53300", e.getSQLState(), () -> PgErrors.describe(e));
+                assertEquals("too many connections for role \"" + USER + "\"", PgErrors.serverMessage(e));
+
+                held.add(pgmux.connect(DB, "other_user", "other_user")); // the database's third
+                SQLException d = assertThrows(SQLException.class,
+                        () -> pgmux.connect(DB, "other_user", "other_user").close());
+                assertEquals("53300", d.getSQLState(), () -> PgErrors.describe(d));
+                assertEquals("too many connections for database \"" + DB + "\"", PgErrors.serverMessage(d));
+                for (Connection c : held) {
+                    assertEquals(1, one(c), "admitted clients are unaffected");
+                }
+
+                held.remove(0).close();
+                Connection again = connectOnceFree(pgmux, USER, "the user's freed slot is reused");
+                held.add(again);
+                assertEquals(1, one(again));
+            } finally {
+                for (Connection c : held) {
+                    c.close();
+                }
             }
         }
     }

@@ -48,6 +48,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
     private boolean counted;
     /** Counted in {@link ClientRegistry#loginStarted()} until authentication succeeds or the channel closes. */
     private boolean loggingIn;
+    /** Counted in {@link ClientRegistry#admit} until the session takes it over or the channel closes. */
+    private boolean admitted;
     /** Refused by max_unauthenticated_connections: closes on the first bytes read. */
     private boolean refused;
     private String userName;
@@ -119,6 +121,10 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
             context.clients().disconnected();
         }
         loginEnded();
+        if (admitted) {
+            admitted = false;
+            context.clients().leave(userName, database);
+        }
         ctx.fireChannelInactive();
     }
 
@@ -353,6 +359,14 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
             fail(e.error());
             return;
         }
+        int databaseMax = context.config().database(database).map(d -> d.maxClientConnections()).orElse(0);
+        String refused = context.clients().admit(userName, user == null ? 0 : user.maxClientConnections(), database,
+                databaseMax);
+        if (refused != null) {
+            fail(PgError.fatal(SqlState.TOO_MANY_CONNECTIONS, refused));
+            return;
+        }
+        admitted = true;
         state = State.WELCOMING;
         if (pool.welcomeParameters() != null) {
             welcome(pool);
@@ -391,6 +405,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         long key = context.cancels().newKey();
         ClientSession session = new ClientSession(ctx.channel(), context, pool, params, key, userName, database,
                 user, intent);
+        admitted = false; // the session leaves when it closes
         ctx.writeAndFlush(BackendMessages.welcome(ctx.alloc(), params.welcome(pool.welcomeParameters()),
                 CancelRegistry.pid(key), CancelRegistry.secret(key)));
         state = State.DONE;

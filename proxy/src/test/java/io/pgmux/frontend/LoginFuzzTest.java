@@ -1,16 +1,15 @@
 package io.pgmux.frontend;
 
-import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.pgmux.auth.ScramClientSession;
 import io.pgmux.protocol.ErrorFields;
 import io.pgmux.protocol.PgError;
 import io.pgmux.protocol.StartupCodes;
 import io.pgmux.protocol.StartupPacketDecoder;
+import io.pgmux.protocol.TrackingAllocator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -344,37 +343,6 @@ class LoginFuzzTest {
         @Override
         public String toString() {
             return type == 'E' ? "E" + error() : String.valueOf(type);
-        }
-    }
-
-    /** Remembers every buffer it hands out, to check that all were released. */
-    static final class TrackingAllocator extends AbstractByteBufAllocator {
-        private final List<ByteBuf> allocated = new ArrayList<>();
-
-        TrackingAllocator() {
-            super(false);
-        }
-
-        @Override
-        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-            ByteBuf b = new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
-            allocated.add(b);
-            return b;
-        }
-
-        @Override
-        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-            return newHeapBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        public boolean isDirectBufferPooled() {
-            return false;
-        }
-
-        /** Capacity of the buffers not yet released. */
-        long held() {
-            return allocated.stream().filter(b -> b.refCnt() > 0).mapToLong(ByteBuf::capacity).sum();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.pgmux.it;
 
+import io.pgmux.it.support.LogTrap;
 import io.pgmux.it.support.Pgmux;
 import io.pgmux.it.support.RawPg;
 import io.pgmux.it.support.RawPg.ErrorFields;
@@ -18,17 +19,12 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -51,23 +47,8 @@ class StartupPacketIT {
     static Pgmux pgmux;
 
     /** Log records at WARNING or above that carry an exception, caught while each test runs. */
-    private final List<LogRecord> noisyLogs = Collections.synchronizedList(new ArrayList<>());
-    private final Handler logTrap = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= Level.WARNING.intValue() && r.getThrown() != null) {
-                noisyLogs.add(r);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogTrap logTrap = new LogTrap(r -> r.getLevel().intValue() >= Level.WARNING.intValue()
+            && r.getThrown() != null);
 
     @BeforeAll
     static void start() {
@@ -91,14 +72,14 @@ class StartupPacketIT {
 
     @BeforeEach
     void trapLogs() {
-        Logger.getLogger("").addHandler(logTrap);
+        logTrap.install();
     }
 
     @AfterEach
     void noStackTracesLogged() {
-        Logger.getLogger("").removeHandler(logTrap);
-        assertTrue(noisyLogs.isEmpty(), () -> "bad client input must not log exceptions, got: "
-                + noisyLogs.stream().map(r -> r.getLoggerName() + ": " + r.getMessage() + " " + r.getThrown()).toList());
+        logTrap.uninstall();
+        assertTrue(logTrap.caught().isEmpty(), () -> "bad client input must not log exceptions, got: "
+                + logTrap.describe());
     }
 
     @Test

@@ -360,10 +360,10 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
             return;
         }
         int databaseMax = context.config().database(database).map(d -> d.maxClientConnections()).orElse(0);
-        String refused = context.clients().admit(userName, user == null ? 0 : user.maxClientConnections(), database,
+        String overLimit = context.clients().admit(userName, user == null ? 0 : user.maxClientConnections(), database,
                 databaseMax);
-        if (refused != null) {
-            fail(PgError.fatal(SqlState.TOO_MANY_CONNECTIONS, refused));
+        if (overLimit != null) {
+            fail(PgError.fatal(SqlState.TOO_MANY_CONNECTIONS, overLimit));
             return;
         }
         admitted = true;

@@ -20,18 +20,19 @@ import org.yaml.snakeyaml.nodes.Node;
 final class ConfigMapper {
 
     static final List<String> ROOT_KEYS = List.of("listen", "workers", "shutdown_timeout", "admin", "metrics",
-            "limits", "log", "tls", "auth_query", "pool_defaults", "breaker_defaults", "users", "databases");
+            "limits", "log", "tls", "auth_query", "pool_defaults", "breaker_defaults", "users", "databases", "hba");
     static final List<String> ADMIN_KEYS = List.of("listen", "users");
     static final List<String> METRICS_KEYS = List.of("listen");
     static final List<String> LIMITS_KEYS = List.of("max_client_connections", "query_wait_timeout",
             "max_message_size", "auth_timeout", "max_client_prepared_statements", "query_timeout",
-            "idle_transaction_timeout", "client_idle_timeout");
+            "idle_transaction_timeout", "client_idle_timeout", "max_unauthenticated_connections");
     static final List<String> TLS_KEYS = List.of("client_mode", "cert_file", "key_file", "server_mode", "ca_file");
     static final List<String> LOG_KEYS = List.of("level", "format", "queries", "slow_query_threshold");
     static final List<String> AUTH_QUERY_KEYS = List.of("user", "password", "query", "cache_ttl", "database");
-    static final List<String> USER_KEYS = List.of("name", "password", "auth");
+    static final List<String> HBA_KEYS = List.of("user", "database", "address", "action");
+    static final List<String> USER_KEYS = List.of("name", "password", "auth", "max_client_connections");
     static final List<String> DATABASE_KEYS = List.of("pool", "primary", "replicas", "on_session_state", "routing",
-            "sharding", "shards", "breaker");
+            "sharding", "shards", "breaker", "max_client_connections");
     static final List<String> REPLICA_KEYS = List.of("url", "weight");
     static final List<String> SHARDING_KEYS = List.of("function", "tables", "default_column", "key_type", "no_key",
             "max_scatter_rows");
@@ -98,7 +99,8 @@ final class ConfigMapper {
                 top.get("users").flatMap(YamlNode::asList).map(ConfigMapper::users).orElse(List.of()),
                 top.get("databases").flatMap(n -> n.asMapping(null)).map(m -> databases(m, defaults))
                         .orElse(Map.of()),
-                source);
+                source,
+                top.get("hba").flatMap(YamlNode::asList).map(ConfigMapper::hba).orElse(List.of()));
         return new Result(config, poolDefaults, breakerDefaults);
     }
 
@@ -140,7 +142,8 @@ final class ConfigMapper {
                 m.integer("max_client_prepared_statements", base.maxClientPreparedStatements()),
                 m.duration("query_timeout", base.queryTimeout()),
                 m.duration("idle_transaction_timeout", base.idleTransactionTimeout()),
-                m.duration("client_idle_timeout", base.clientIdleTimeout()));
+                m.duration("client_idle_timeout", base.clientIdleTimeout()),
+                m.integer("max_unauthenticated_connections", base.maxUnauthenticatedConnections()));
     }
 
     private static LogConfig log(YamlMapping m) {
@@ -191,10 +194,28 @@ final class ConfigMapper {
                 Secret password = m.get("password").flatMap(n -> n.as(t -> t.isEmpty() ? null : Secret.of(t)))
                         .orElse(null);
                 AuthMethod auth = m.choice("auth", AUTH_METHODS, AuthMethod::fromConfigName, UserConfig.DEFAULT_AUTH);
-                name.ifPresent(n -> users.add(new UserConfig(n, password, auth)));
+                int max = m.integer("max_client_connections", 0);
+                name.ifPresent(n -> users.add(new UserConfig(n, password, auth, max)));
             });
         }
         return users;
+    }
+
+    private static List<HbaRule> hba(List<YamlNode> items) {
+        List<HbaRule> rules = new ArrayList<>();
+        for (YamlNode item : items) {
+            item.asMapping(HBA_KEYS).ifPresent(m -> {
+                String user = m.string("user", HbaRule.ALL);
+                String database = m.string("database", HbaRule.ALL);
+                HbaRule.Cidr address = m.value("address",
+                        t -> t.strip().equals(HbaRule.ALL) ? null : HbaRule.Cidr.parse(t), null);
+                m.require("action").flatMap(n -> n.asChoice(List.of("allow", "reject"),
+                                t -> t.equals("allow") ? Optional.of(true) : t.equals("reject") ? Optional.of(false)
+                                        : Optional.<Boolean>empty()))
+                        .ifPresent(allow -> rules.add(new HbaRule(user, database, address, allow)));
+            });
+        }
+        return rules;
     }
 
     private static Map<String, DatabaseConfig> databases(YamlMapping m, Defaults defaults) {
@@ -209,6 +230,11 @@ final class ConfigMapper {
 
     /** One entry: its servers are a primary with replicas, or (when sharded) a list of shards. */
     private static Optional<DatabaseConfig> database(String name, YamlMapping db, Defaults defaults) {
+        int maxClients = db.integer("max_client_connections", 0);
+        return servers(name, db, defaults).map(d -> d.withMaxClientConnections(maxClients));
+    }
+
+    private static Optional<DatabaseConfig> servers(String name, YamlMapping db, Defaults defaults) {
         Function<String, BackendUrl> url = text -> BackendUrl.parse(text, name);
         PoolConfig pool = section(db, "pool", POOL_KEYS).map(p -> pool(p, defaults.pool())).orElse(defaults.pool());
         BreakerConfig breaker = section(db, "breaker", BREAKER_KEYS)

@@ -62,6 +62,7 @@ final class ConfigValidator {
 
     private void limits(LimitsConfig limits) {
         atLeast("limits.max_client_connections", limits.maxClientConnections(), 1);
+        atLeast("limits.max_unauthenticated_connections", limits.maxUnauthenticatedConnections(), 0);
         atLeast("limits.max_client_prepared_statements", limits.maxClientPreparedStatements(), 0);
         int size = limits.maxMessageSize();
         if (size < LimitsConfig.MIN_MESSAGE_SIZE || size > LimitsConfig.MAX_MESSAGE_SIZE) {
@@ -119,6 +120,7 @@ final class ConfigValidator {
             } else {
                 firstPath.put(user.name(), path + ".name");
             }
+            atLeast(path + ".max_client_connections", user.maxClientConnections(), 0);
             if (user.password() == null && user.auth() != AuthMethod.TRUST) {
                 report(path + ".password", "required unless auth is trust");
             } else if (user.password() != null && user.auth() == AuthMethod.SCRAM_SHA_256
@@ -167,6 +169,7 @@ final class ConfigValidator {
                 problems.add("databases", locations.locate("databases."), "database name must not be empty");
             }
             pool("databases." + db.name() + ".pool", db.pool());
+            atLeast("databases." + db.name() + ".max_client_connections", db.maxClientConnections(), 0);
             replicas("databases." + db.name(), db);
             shardingRules.check("databases." + db.name(), db);
             breakerRules.check("databases." + db.name() + ".breaker", db.breaker());

@@ -27,10 +27,13 @@ import java.util.Optional;
  *                       {@code primary} and {@code replicas}
  * @param breaker        circuit breaker settings, with {@code breaker_defaults} and built-in defaults filled
  *                       in; each server of each shard gets a breaker of its own with these settings
+ * @param maxClientConnections logged-in clients of this database at once; past it a login gets 53300;
+ *                       0 = no limit
  */
 public record DatabaseConfig(String name, PoolConfig pool, BackendUrl primary, List<BackendUrl> replicas,
                              SessionStatePolicy onSessionState, List<Integer> replicaWeights, RoutingConfig routing,
-                             Optional<ShardingConfig> sharding, List<ShardConfig> shards, BreakerConfig breaker) {
+                             Optional<ShardingConfig> sharding, List<ShardConfig> shards, BreakerConfig breaker,
+                             int maxClientConnections) {
 
     public static final SessionStatePolicy DEFAULT_ON_SESSION_STATE = SessionStatePolicy.PIN;
 
@@ -63,6 +66,13 @@ public record DatabaseConfig(String name, PoolConfig pool, BackendUrl primary, L
         if (!shards.get(0).equals(first)) {
             throw new IllegalArgumentException("primary and replicas must be those of shard 0");
         }
+    }
+
+    /** A database without a client connection limit. */
+    public DatabaseConfig(String name, PoolConfig pool, BackendUrl primary, List<BackendUrl> replicas,
+                          SessionStatePolicy onSessionState, List<Integer> replicaWeights, RoutingConfig routing,
+                          Optional<ShardingConfig> sharding, List<ShardConfig> shards, BreakerConfig breaker) {
+        this(name, pool, primary, replicas, onSessionState, replicaWeights, routing, sharding, shards, breaker, 0);
     }
 
     /** A database with the default breaker settings. */
@@ -110,12 +120,18 @@ public record DatabaseConfig(String name, PoolConfig pool, BackendUrl primary, L
     /** The same database with other pool settings; keeps everything else, shards and breaker included. */
     public DatabaseConfig withPool(PoolConfig newPool) {
         return new DatabaseConfig(name, newPool, primary, replicas, onSessionState, replicaWeights, routing,
-                sharding, shards, breaker);
+                sharding, shards, breaker, maxClientConnections);
     }
 
     /** The same database with other breaker settings; keeps everything else, shards included. */
     public DatabaseConfig withBreaker(BreakerConfig newBreaker) {
         return new DatabaseConfig(name, pool, primary, replicas, onSessionState, replicaWeights, routing,
-                sharding, shards, newBreaker);
+                sharding, shards, newBreaker, maxClientConnections);
+    }
+
+    /** The same database with another client connection limit; keeps everything else. */
+    public DatabaseConfig withMaxClientConnections(int max) {
+        return new DatabaseConfig(name, pool, primary, replicas, onSessionState, replicaWeights, routing,
+                sharding, shards, breaker, max);
     }
 }

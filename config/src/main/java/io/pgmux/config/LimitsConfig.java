@@ -17,6 +17,8 @@ import java.util.Objects;
  *                                    (PgBouncer's {@code idle_transaction_timeout})
  * @param clientIdleTimeout           a client idle between transactions longer is disconnected; zero = never
  *                                    (PgBouncer's {@code client_idle_timeout})
+ * @param maxUnauthenticatedConnections client connections still logging in at once; past it a new
+ *                                    connection is refused with 53300 at once; zero = no limit
  */
 public record LimitsConfig(
         int maxClientConnections,
@@ -26,7 +28,11 @@ public record LimitsConfig(
         int maxClientPreparedStatements,
         Duration queryTimeout,
         Duration idleTransactionTimeout,
-        Duration clientIdleTimeout) {
+        Duration clientIdleTimeout,
+        int maxUnauthenticatedConnections) {
+
+    /** Used when {@code max_unauthenticated_connections} is absent. */
+    public static final int DEFAULT_MAX_UNAUTHENTICATED = 1000;
 
     /** Smallest accepted {@code max_message_size}. */
     public static final int MIN_MESSAGE_SIZE = 1024;
@@ -40,6 +46,14 @@ public record LimitsConfig(
         Objects.requireNonNull(queryTimeout, "queryTimeout");
         Objects.requireNonNull(idleTransactionTimeout, "idleTransactionTimeout");
         Objects.requireNonNull(clientIdleTimeout, "clientIdleTimeout");
+    }
+
+    /** Limits with the default {@code max_unauthenticated_connections}. */
+    public LimitsConfig(int maxClientConnections, Duration queryWaitTimeout, int maxMessageSize, Duration authTimeout,
+                        int maxClientPreparedStatements, Duration queryTimeout, Duration idleTransactionTimeout,
+                        Duration clientIdleTimeout) {
+        this(maxClientConnections, queryWaitTimeout, maxMessageSize, authTimeout, maxClientPreparedStatements,
+                queryTimeout, idleTransactionTimeout, clientIdleTimeout, DEFAULT_MAX_UNAUTHENTICATED);
     }
 
     /** Limits without query, idle-in-transaction or client idle timeouts (all three off). */
@@ -57,12 +71,14 @@ public record LimitsConfig(
     /** The same limits with another {@code query_wait_timeout}: for SET, which must keep every other value. */
     public LimitsConfig withQueryWaitTimeout(Duration timeout) {
         return new LimitsConfig(maxClientConnections, timeout, maxMessageSize, authTimeout,
-                maxClientPreparedStatements, queryTimeout, idleTransactionTimeout, clientIdleTimeout);
+                maxClientPreparedStatements, queryTimeout, idleTransactionTimeout, clientIdleTimeout,
+                maxUnauthenticatedConnections);
     }
 
     /** The same limits with another {@code max_client_connections}: for SET, which must keep every other value. */
     public LimitsConfig withMaxClientConnections(int max) {
         return new LimitsConfig(max, queryWaitTimeout, maxMessageSize, authTimeout,
-                maxClientPreparedStatements, queryTimeout, idleTransactionTimeout, clientIdleTimeout);
+                maxClientPreparedStatements, queryTimeout, idleTransactionTimeout, clientIdleTimeout,
+                maxUnauthenticatedConnections);
     }
 }

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param users           client logins, in file order
  * @param databases       databases by the name clients use, in file order
  * @param source          the file the configuration came from, or a name like {@code <string>}
+ * @param hba             the allow list checked before authentication, first match wins ({@link HbaRule})
  */
 public record ProxyConfig(
         HostPort listen,
@@ -36,7 +37,8 @@ public record ProxyConfig(
         AuthQueryConfig authQuery,
         List<UserConfig> users,
         Map<String, DatabaseConfig> databases,
-        String source) {
+        String source,
+        List<HbaRule> hba) {
 
     /** Where clients connect unless {@code listen} says otherwise. */
     public static final HostPort DEFAULT_LISTEN = new HostPort(HostPort.ANY_HOST, 6432);
@@ -54,6 +56,7 @@ public record ProxyConfig(
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(source, "source");
         users = List.copyOf(users);
+        hba = List.copyOf(hba);
         databases.forEach((name, db) -> {
             if (!name.equals(db.name())) {
                 throw new IllegalArgumentException("database key '" + name + "' holds database '" + db.name() + "'");
@@ -62,11 +65,27 @@ public record ProxyConfig(
         databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
     }
 
-    /** Without {@code auth_query}. */
+    /** Without an {@code hba} allow list (everyone may try to log in). */
+    public ProxyConfig(HostPort listen, int workers, Duration shutdownTimeout, AdminConfig admin, MetricsConfig metrics,
+                       LimitsConfig limits, LogConfig log, TlsConfig tls, AuthQueryConfig authQuery,
+                       List<UserConfig> users, Map<String, DatabaseConfig> databases, String source) {
+        this(listen, workers, shutdownTimeout, admin, metrics, limits, log, tls, authQuery, users, databases, source,
+                List.of());
+    }
+
+    /** Without {@code auth_query} and {@code hba}. */
     public ProxyConfig(HostPort listen, int workers, Duration shutdownTimeout, AdminConfig admin, MetricsConfig metrics,
                        LimitsConfig limits, LogConfig log, TlsConfig tls, List<UserConfig> users,
                        Map<String, DatabaseConfig> databases, String source) {
-        this(listen, workers, shutdownTimeout, admin, metrics, limits, log, tls, null, users, databases, source);
+        this(listen, workers, shutdownTimeout, admin, metrics, limits, log, tls, null, users, databases, source, List.of());
+    }
+
+    /** Without TLS, {@code auth_query} and {@code hba}. */
+    public ProxyConfig(HostPort listen, int workers, Duration shutdownTimeout, AdminConfig admin, MetricsConfig metrics,
+                       LimitsConfig limits, LogConfig log, List<UserConfig> users, Map<String, DatabaseConfig> databases,
+                       String source) {
+        this(listen, workers, shutdownTimeout, admin, metrics, limits, log, TlsConfig.defaults(), null, users, databases,
+                source, List.of());
     }
 
     /** Every built-in default, no users and no databases. */

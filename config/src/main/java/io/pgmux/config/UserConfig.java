@@ -9,11 +9,17 @@ import java.util.Optional;
  * @param name     the user name clients send in the startup message
  * @param password the password, hash or verifier; {@code null} only for {@link AuthMethod#TRUST}
  * @param auth     how the client is authenticated
+ * @param maxClientConnections logged-in clients of this user at once; past it a login gets 53300; 0 = no limit
  */
-public record UserConfig(String name, Secret password, AuthMethod auth) {
+public record UserConfig(String name, Secret password, AuthMethod auth, int maxClientConnections) {
 
     /** Used when a user has no {@code auth:} key. */
     public static final AuthMethod DEFAULT_AUTH = AuthMethod.SCRAM_SHA_256;
+
+    /** A user without a connection limit. */
+    public UserConfig(String name, Secret password, AuthMethod auth) {
+        this(name, password, auth, 0);
+    }
 
     /** Rejects a null name or method; the other rules are checked when a file is loaded. */
     public UserConfig {

@@ -31,7 +31,7 @@ class DocumentedKeysTest {
         for (List<String> keys : List.of(ConfigMapper.ROOT_KEYS, ConfigMapper.ADMIN_KEYS, ConfigMapper.METRICS_KEYS,
                 ConfigMapper.LIMITS_KEYS, ConfigMapper.LOG_KEYS, ConfigMapper.TLS_KEYS, ConfigMapper.USER_KEYS, ConfigMapper.DATABASE_KEYS,
                 ConfigMapper.REPLICA_KEYS, ConfigMapper.ROUTING_KEYS, ConfigMapper.POOL_KEYS, ConfigMapper.SHARDING_KEYS,
-                ConfigMapper.SHARD_KEYS, ConfigMapper.BREAKER_KEYS)) {
+                ConfigMapper.SHARD_KEYS, ConfigMapper.BREAKER_KEYS, ConfigMapper.HBA_KEYS)) {
             for (String key : keys) {
                 assertTrue(mentions(doc, key), "docs/configuration.md does not describe `" + key + "`");
             }

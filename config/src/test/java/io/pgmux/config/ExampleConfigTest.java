@@ -31,6 +31,7 @@ class ExampleConfigTest {
         assertEquals(List.of(new UserConfig("app", Secret.of("app"), AuthMethod.SCRAM_SHA_256),
                 new UserConfig("admin", Secret.of("admin"), AuthMethod.SCRAM_SHA_256)), c.users());
         assertEquals(List.of("app"), List.copyOf(c.databases().keySet()));
+        assertEquals(List.of(), c.hba(), "the hba block is commented out: everyone may log in");
         DatabaseConfig app = c.database("app").orElseThrow();
         PoolConfig builtIn = PoolConfig.defaults();
         assertEquals(new PoolConfig(PoolMode.TRANSACTION, 20, 2, builtIn.maxLifetime(), builtIn.idleTimeout(),

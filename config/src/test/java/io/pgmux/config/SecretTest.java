@@ -82,7 +82,7 @@ class SecretTest {
         assertEquals("Secret[MD5, ***]", Secret.of(MD5).toString());
         assertEquals("Secret[SCRAM_SHA_256, ***]", Secret.of(SCRAM).toString());
         assertEquals("ScramVerifier[iterations=4096, ***]", ScramVerifier.parse(SCRAM).toString());
-        assertEquals("UserConfig[name=u, password=Secret[PLAIN, ***], auth=MD5]",
+        assertEquals("UserConfig[name=u, password=Secret[PLAIN, ***], auth=MD5, maxClientConnections=0]",
                 new UserConfig("u", Secret.of("hunter2"), AuthMethod.MD5).toString());
     }
 

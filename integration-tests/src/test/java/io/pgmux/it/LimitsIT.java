@@ -27,7 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with 53300 {@code sorry, too many clients already} (and a slot freed by a disconnect is reusable);
  * a client that waits longer than {@code limits.query_wait_timeout} for a server connection gets
  * an 08P01 {@code query_wait_timeout} error after about that long instead of hanging, and once the
- * connection is free again new clients are served.
+ * connection is free again new clients are served; past {@code limits.max_unauthenticated_connections}
+ * connections that never log in, a new client is refused with 53300 until they close; and
+ * {@code users[].max_client_connections} and {@code databases.<db>.max_client_connections} refuse
+ * logins past them with PostgreSQL's 53300 messages.
  */
 class LimitsIT {
     private static final String DB = "limits_it";
@@ -60,6 +63,18 @@ class LimitsIT {
         }
     }
 
+    /** Connects as {@code user} (password = name) once pgmux stops refusing with 53300: it learns of closes asynchronously. */
+    private static Connection connectOnceFree(Pgmux pgmux, String user, String what) {
+        return Eventually.await(Duration.ofSeconds(5), what, () -> {
+            try {
+                return pgmux.connect(DB, user, user);
+            } catch (SQLException refused) {
+                assertEquals("53300", refused.getSQLState(), () -> PgErrors.describe(refused));
+                return null;
+            }
+        }, c -> c != null);
+    }
+
     @Test
     void fourthClientIsRefusedPastMaxClientConnections() throws Exception {
         try (Pgmux pgmux = pgmux("{ max_client_connections: 3 }", "{ mode: transaction, size: 2 }")) {
@@ -80,14 +95,7 @@ class LimitsIT {
                 }
                 // a slot freed by a disconnect is reused (pgmux learns of the close asynchronously)
                 held.remove(0).close();
-                Connection again = Eventually.await(Duration.ofSeconds(5), "a freed slot is reused", () -> {
-                    try {
-                        return pgmux.connect(DB, USER, USER);
-                    } catch (SQLException refused) {
-                        assertEquals("53300", refused.getSQLState(), () -> PgErrors.describe(refused));
-                        return null;
-                    }
-                }, c -> c != null);
+                Connection again = connectOnceFree(pgmux, USER, "a freed slot is reused");
                 held.add(again);
                 assertEquals(1, one(again));
             } finally {
@@ -151,6 +159,78 @@ class LimitsIT {
             assertTrue(!waited.isDone(), "the waiter must wait while the only connection is in a transaction");
             holder.commit();
             assertEquals(1, waited.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void connectionsThatNeverLogInAreLimited() throws Exception {
+        try (Pgmux pgmux = pgmux("{ max_unauthenticated_connections: 3 }", "{ mode: transaction, size: 2 }")) {
+            List<java.net.Socket> idle = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    idle.add(new java.net.Socket("127.0.0.1", pgmux.port())); // never sends a startup packet
+                }
+                // pgmux counts them when it accepts them, a moment after connect() returns
+                SQLException e = Eventually.await(Duration.ofSeconds(5), "a fourth client is refused", () -> {
+                    try {
+                        pgmux.connect(DB, USER, USER).close();
+                        return null;
+                    } catch (SQLException refused) {
+                        return refused;
+                    }
+                }, x -> x != null);
+                assertEquals("53300", e.getSQLState(), () -> PgErrors.describe(e));
+                assertEquals("too many connections still authenticating", PgErrors.serverMessage(e));
+            } finally {
+                for (java.net.Socket s : idle) {
+                    s.close();
+                }
+            }
+            Connection again = connectOnceFree(pgmux, USER, "accepted once the idle ones are gone");
+            try (Connection c = again) {
+                assertEquals(1, one(c));
+            }
+        }
+    }
+
+    @Test
+    void perUserAndPerDatabaseClientLimits() throws Exception {
+        try (Pgmux pgmux = Pgmux.start("""
+                users:
+                  - { name: %1$s, password: %1$s, max_client_connections: 2 }
+                  - { name: other_user, password: other_user }
+                databases:
+                  %2$s:
+                    max_client_connections: 3
+                    pool: { mode: transaction, size: 2 }
+                    primary: postgres://%1$s:%1$s@127.0.0.1:%3$d/%2$s
+                """.formatted(USER, DB, pg.port()))) {
+            List<Connection> held = new ArrayList<>();
+            try {
+                held.add(pgmux.connect(DB, USER, USER));
+                held.add(pgmux.connect(DB, USER, USER));
+                SQLException e = assertThrows(SQLException.class, () -> pgmux.connect(DB, USER, USER).close());
+                assertEquals("53300", e.getSQLState(), () -> PgErrors.describe(e));
+                assertEquals("too many connections for role \"" + USER + "\"", PgErrors.serverMessage(e));
+
+                held.add(pgmux.connect(DB, "other_user", "other_user")); // the database's third
+                SQLException d = assertThrows(SQLException.class,
+                        () -> pgmux.connect(DB, "other_user", "other_user").close());
+                assertEquals("53300", d.getSQLState(), () -> PgErrors.describe(d));
+                assertEquals("too many connections for database \"" + DB + "\"", PgErrors.serverMessage(d));
+                for (Connection c : held) {
+                    assertEquals(1, one(c), "admitted clients are unaffected");
+                }
+
+                held.remove(0).close();
+                Connection again = connectOnceFree(pgmux, USER, "the user's freed slot is reused");
+                held.add(again);
+                assertEquals(1, one(again));
+            } finally {
+                for (Connection c : held) {
+                    c.close();
+                }
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.pgmux.it;
 
+import io.pgmux.it.support.LogTrap;
 import io.pgmux.it.support.Pgmux;
 import io.pgmux.it.support.RawPg;
 import io.pgmux.it.support.RawPg.ErrorFields;
@@ -18,17 +19,12 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -51,23 +47,8 @@ class StartupPacketIT {
     static Pgmux pgmux;
 
     /** Log records at WARNING or above that carry an exception, caught while each test runs. */
-    private final List<LogRecord> noisyLogs = Collections.synchronizedList(new ArrayList<>());
-    private final Handler logTrap = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= Level.WARNING.intValue() && r.getThrown() != null) {
-                noisyLogs.add(r);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogTrap logTrap = new LogTrap(r -> r.getLevel().intValue() >= Level.WARNING.intValue()
+            && r.getThrown() != null);
 
     @BeforeAll
     static void start() {
@@ -91,14 +72,14 @@ class StartupPacketIT {
 
     @BeforeEach
     void trapLogs() {
-        Logger.getLogger("").addHandler(logTrap);
+        logTrap.install();
     }
 
     @AfterEach
     void noStackTracesLogged() {
-        Logger.getLogger("").removeHandler(logTrap);
-        assertTrue(noisyLogs.isEmpty(), () -> "bad client input must not log exceptions, got: "
-                + noisyLogs.stream().map(r -> r.getLoggerName() + ": " + r.getMessage() + " " + r.getThrown()).toList());
+        logTrap.uninstall();
+        assertTrue(logTrap.caught().isEmpty(), () -> "bad client input must not log exceptions, got: "
+                + logTrap.describe());
     }
 
     @Test
@@ -183,6 +164,47 @@ class StartupPacketIT {
             assertNotNull(fromPostgres);
             assertEquals(fromPostgres.code(), fromPgmux.code());
             assertEquals(fromPostgres.message(), fromPgmux.message());
+        }
+    }
+
+    /**
+     * Found by LoginFuzzTest: a password message cut in two on a pool that already knows its welcome
+     * was released twice (the connection died), and a query cut behind the password lost its head.
+     */
+    @Test
+    void passwordInPiecesAndAQueryCutBehindItAreBothRead() throws Exception {
+        try (RawPg warm = RawPg.connect(pgmux.port())) {
+            warm.login("raw", DB, "raw"); // the pool now knows its welcome: later logins finish at once
+        }
+        try (RawPg c = RawPg.connect(pgmux.port())) {
+            c.send(RawPg.startupPacket(RawPg.PROTOCOL_3_0, Map.of("user", "raw", "database", DB)));
+            assertEquals(3, c.readMessage().authCode());
+            byte[] password = RawPg.message('p', "raw\0".getBytes(StandardCharsets.UTF_8));
+            byte[] query = RawPg.query("SELECT 42");
+            c.send(java.util.Arrays.copyOf(password, 6));
+            Thread.sleep(100);
+            ByteBuffer tail = ByteBuffer.allocate(password.length - 6 + 3).put(password, 6, password.length - 6).put(query, 0, 3);
+            c.send(tail.array());
+            Thread.sleep(100);
+            c.send(java.util.Arrays.copyOfRange(query, 3, query.length));
+            List<Message> login = c.readUntilReady();
+            assertEquals(0, login.get(0).authCode(), () -> RawPg.describe(login));
+            assertEquals("42", RawPg.firstValue(c.readUntilReady()));
+        }
+    }
+
+    @Test
+    void startupAndPasswordPipelinedInOneWrite() throws Exception {
+        try (RawPg c = RawPg.connect(pgmux.port())) {
+            byte[] startup = RawPg.startupPacket(RawPg.PROTOCOL_3_0, Map.of("user", "raw", "database", DB));
+            byte[] password = RawPg.message('p', "raw\0".getBytes(StandardCharsets.UTF_8));
+            byte[] query = RawPg.query("SELECT 43");
+            c.send(ByteBuffer.allocate(startup.length + password.length + query.length).put(startup).put(password)
+                    .put(query).array());
+            List<Message> login = c.readUntilReady();
+            assertEquals(3, login.get(0).authCode(), () -> RawPg.describe(login));
+            assertEquals(0, login.get(1).authCode(), () -> RawPg.describe(login));
+            assertEquals("43", RawPg.firstValue(c.readUntilReady()));
         }
     }
 

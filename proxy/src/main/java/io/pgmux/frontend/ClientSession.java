@@ -256,6 +256,7 @@ public final class ClientSession implements ServerListener, PoolClient {
         context.cancels().unregister(cancelKey);
         context.clients().remove(this);
         context.clients().disconnected();
+        context.clients().leave(user, database); // admitted by the LoginHandler
         ByteBuf b;
         while ((b = pendingInput.poll()) != null) {
             b.release();

@@ -51,6 +51,12 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> authTimer;
     private boolean counted;
+    /** Counted in {@link ClientRegistry#loginStarted()} until authentication succeeds or the channel closes. */
+    private boolean loggingIn;
+    /** Counted in {@link ClientRegistry#admit} until the session takes it over or the channel closes. */
+    private boolean admitted;
+    /** Refused by max_unauthenticated_connections: closes on the first bytes read. */
+    private boolean refused;
     private String userName;
     private String database;
     private UserConfig user;
@@ -76,12 +82,36 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         this.ctx = ctx;
         counted = true;
         context.clients().connected();
+        loggingIn = true;
+        int max = context.config().limits().maxUnauthenticatedConnections();
+        if (context.clients().loginStarted() > max && max > 0) {
+            refuseEarly();
+            ctx.fireChannelActive();
+            return;
+        }
         long timeout = context.config().limits().authTimeout().toMillis();
         if (timeout > 0) {
             authTimer = ctx.executor().schedule(() -> fail(PgError.fatal(SqlState.QUERY_CANCELED,
                     "canceling authentication due to timeout")), timeout, TimeUnit.MILLISECONDS);
         }
         ctx.fireChannelActive();
+    }
+
+    /**
+     * Too many connections are logging in: the error goes out at once, and the connection closes when
+     * the client's first bytes arrive (so they are read and the close does not reset the connection
+     * and lose the error) or after a second.
+     */
+    private void refuseEarly() {
+        state = State.DONE;
+        refused = true;
+        counted = false;
+        context.clients().disconnected();
+        ctx.writeAndFlush(BackendMessages.errorResponse(ctx.alloc(), PgError.fatal(SqlState.TOO_MANY_CONNECTIONS,
+                "too many connections still authenticating")));
+        authTimer = ctx.executor().schedule(() -> {
+            ctx.close();
+        }, 1, TimeUnit.SECONDS);
     }
 
     @Override
@@ -97,11 +127,21 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         if (counted && state != State.DONE) {
             context.clients().disconnected();
         }
+        loginEnded();
+        if (admitted) {
+            admitted = false;
+            context.clients().leave(userName, database);
+        }
         ctx.fireChannelInactive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refused) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            ctx.close();
+            return;
+        }
         if (msg instanceof StartupPacket packet) {
             onStartupPacket(packet);
         } else if (msg instanceof ByteBuf in) {
@@ -208,6 +248,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         if (context.clients().connectionCount() > context.config().limits().maxClientConnections()) {
             throw new PgException(PgError.fatal(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already"));
         }
+        checkHba();
         user = context.config().user(userName).orElse(null);
         if (adminConsole) {
             checkAdmin();
@@ -242,27 +283,52 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
     private void startAuthentication() {
         authenticator = new ClientAuthenticator(userName, user, ctx.alloc());
         handle(authenticator.start());
+        if (state == State.AUTHENTICATING && early != null) {
+            // bytes that came with the startup packet (the decoder handed them over when it was
+            // removed, above): the client's answer to the request just sent
+            ByteBuf first = early;
+            early = null;
+            onTypedBytes(first);
+        }
     }
 
     private void onTypedBytes(ByteBuf in) {
+        if (state == State.STARTUP || state == State.WELCOMING) {
+            keepEarly(in); // read once the authentication request is out, or the session's
+            return;
+        }
         try {
             int stop = framer.feed(ctx.alloc(), in, this);
-            if (stop < in.writerIndex()) {
-                // the client pipelined its first query behind the login: keep it for the session
-                ByteBuf rest = in.retainedSlice(stop, in.writerIndex() - stop);
-                if (state == State.DONE) {
-                    ctx.fireChannelRead(rest);
-                } else if (early == null) {
-                    early = rest;
-                } else {
-                    rest.release();
-                }
+            ByteBuf rest = stop < in.writerIndex() ? in.retainedSlice(stop, in.writerIndex() - stop) : null;
+            if (state != State.AUTHENTICATING) {
+                // login is over: a message the framer began to assemble is the session's first
+                rest = concat(framer.takePartial(), rest);
+            }
+            if (rest == null) {
+                return;
+            }
+            if (state == State.DONE) {
+                ctx.fireChannelRead(rest);
+            } else {
+                keepEarly(rest); // the client pipelined its first query behind the login
             }
         } catch (PgException e) {
             fail(e.error());
         } finally {
             in.release();
         }
+    }
+
+    /** Keeps bytes (taking ownership) behind those already kept, in order. */
+    private void keepEarly(ByteBuf bytes) {
+        early = concat(early, bytes);
+    }
+
+    private ByteBuf concat(ByteBuf first, ByteBuf second) {
+        if (first == null || second == null) {
+            return first == null ? second : first;
+        }
+        return ctx.alloc().compositeBuffer(2).addComponents(true, first, second);
     }
 
     @Override
@@ -314,6 +380,20 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         }
     }
 
+    /** The {@code hba:} allow list, before any authentication, with PostgreSQL's wording for pg_hba.conf. */
+    private void checkHba() {
+        java.net.InetAddress address = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress isa
+                ? isa.getAddress() : null;
+        if (!io.pgmux.config.HbaRule.allows(context.config().hba(), userName, database, address)) {
+            String host = address == null ? String.valueOf(ctx.channel().remoteAddress()) : address.getHostAddress();
+            LOG.info(() -> "login refused by hba for user \"" + userName + "\", database \"" + database
+                    + "\" from " + host);
+            throw new PgException(PgError.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "no pgmux.yaml hba entry for host \"" + host + "\", user \"" + userName + "\", database \""
+                            + database + "\""));
+        }
+    }
+
     /** The admin console takes only the users in admin.users, and only database pgmux (or pgbouncer, for tools). */
     private void checkAdmin() {
         if (!AdminLogin.DATABASES.contains(database)) {
@@ -328,7 +408,15 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         }
     }
 
+    private void loginEnded() {
+        if (loggingIn) {
+            loggingIn = false;
+            context.clients().loginEnded();
+        }
+    }
+
     private void authenticated() {
+        loginEnded();
         if (adminConsole) {
             if (authTimer != null) {
                 authTimer.cancel(false);
@@ -350,6 +438,14 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
             fail(e.error());
             return;
         }
+        int databaseMax = context.config().database(database).map(d -> d.maxClientConnections()).orElse(0);
+        String overLimit = context.clients().admit(userName, user == null ? 0 : user.maxClientConnections(), database,
+                databaseMax);
+        if (overLimit != null) {
+            fail(PgError.fatal(SqlState.TOO_MANY_CONNECTIONS, overLimit));
+            return;
+        }
+        admitted = true;
         state = State.WELCOMING;
         if (pool.welcomeParameters() != null) {
             welcome(pool);
@@ -388,6 +484,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         long key = context.cancels().newKey();
         ClientSession session = new ClientSession(ctx.channel(), context, pool, params, key, userName, database,
                 user, intent);
+        admitted = false; // the session leaves when it closes
         ctx.writeAndFlush(BackendMessages.welcome(ctx.alloc(), params.welcome(pool.welcomeParameters()),
                 CancelRegistry.pid(key), CancelRegistry.secret(key)));
         state = State.DONE;

@@ -138,7 +138,8 @@ public final class MessageFramer {
         if (p.readableBytes() < length) {
             return -1;
         }
-        if (listener.onMessage(p.getByte(p.readerIndex()), p, p.readerIndex(), length, length)) {
+        if (listener.onMessage(p.getByte(p.readerIndex()), p, p.readerIndex(), length, length) && partial == p) {
+            // (a listener that called release() from the callback has already freed p)
             partial = null;
             p.release();
         }
@@ -191,7 +192,18 @@ public final class MessageFramer {
         return remainingType;
     }
 
-    /** Frees the private buffer; call when the connection closes. */
+    /**
+     * Hands over whatever the framer holds of a message not yet delivered (an incomplete header or
+     * message, or a declined one), so another reader can continue from it; null when there is none.
+     * The caller owns it. Not for use while a message is being delivered in pieces.
+     */
+    public ByteBuf takePartial() {
+        ByteBuf p = partial;
+        partial = null;
+        return p;
+    }
+
+    /** Frees the private buffer; call when the connection closes or from a listener's callback. */
     public void release() {
         if (partial != null) {
             partial.release();

@@ -205,7 +205,8 @@ final class ServerControl implements ProxyControl {
         restartOnly(notices, "metrics.listen", current.metrics().listen(), loaded.metrics().listen());
         ProxyConfig next = new ProxyConfig(current.listen(), current.workers(), loaded.shutdownTimeout(),
                 new io.pgmux.config.AdminConfig(current.admin().listen(), loaded.admin().users()),
-                current.metrics(), loaded.limits(), loaded.log(), loaded.tls(), loaded.authQuery(), loaded.users(), loaded.databases(), loaded.source());
+                current.metrics(), loaded.limits(), loaded.log(), loaded.tls(), loaded.authQuery(), loaded.users(),
+                loaded.databases(), loaded.source(), loaded.hba());
         apply(next);
         server.tls(tls);
         LOG.info(() -> "configuration reloaded from " + configPath + ": " + next.databases().size() + " databases, "

@@ -51,7 +51,7 @@ class LoginHandlerTest {
             """;
 
     private EmbeddedChannel ch;
-    private final FakeContext context = new FakeContext();
+    private FakeContext context = new FakeContext();
 
     /** One message read back from the proxy. */
     record Msg(char type, ByteBuf body) {
@@ -74,8 +74,12 @@ class LoginHandlerTest {
         final ClientRegistry clients = new ClientRegistry();
 
         FakeContext() {
+            this(CONFIG);
+        }
+
+        FakeContext(String yaml) {
             try {
-                config = ConfigLoader.parse(CONFIG, "<test>");
+                config = ConfigLoader.parse(yaml, "<test>");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -337,6 +341,59 @@ class LoginHandlerTest {
         release(m);
         a.finishAndReleaseAll();
         b.finishAndReleaseAll();
+    }
+
+    @Test
+    void hbaRejectsBeforeAuthentication() {
+        context = new FakeContext(CONFIG + """
+                hba:
+                  - { user: open, database: app, action: allow }
+                  - { user: clear, address: 10.0.0.0/8, action: allow }
+                """);
+        open().writeInbound(startup("clear", "app"));
+        List<Msg> m = read();
+        assertEquals('E', m.get(0).type(), "no password request: refused before authentication");
+        assertEquals("28000", m.get(0).error().code());
+        assertEquals("no pgmux.yaml hba entry for host \"embedded\", user \"clear\", database \"app\"",
+                m.get(0).error().message());
+        release(m);
+        ch.finishAndReleaseAll();
+        open().writeInbound(startup("open", "app"));
+        m = read();
+        assertEquals(0, m.get(0).authCode(), "the allowed user logs in");
+        release(m);
+    }
+
+    @Test
+    void connectionsStillLoggingInAreLimited() {
+        context = new FakeContext(CONFIG.replace("max_client_connections: 2", "max_client_connections: 9, max_unauthenticated_connections: 1"));
+        EmbeddedChannel idle = new EmbeddedChannel(new StartupPacketDecoder(), new LoginHandler(context));
+        open();
+        List<Msg> m = read();
+        assertEquals("53300", m.get(0).error().code(), "refused before it sends anything");
+        assertEquals("too many connections still authenticating", m.get(0).error().message());
+        release(m);
+        ch.writeInbound(startup("open", "app"));
+        assertFalse(ch.isActive(), "closed once the client's first bytes are read");
+        assertEquals(0, context.clients().connectionCount() - 1, "only the idle one is counted");
+        idle.writeInbound(startup("open", "app")); // logged in (then refused by the fake pool lookup)
+        idle.finishAndReleaseAll();
+        assertEquals(0, context.clients().loggingInCount());
+        open().writeInbound(startup("open", "app"));
+        m = read();
+        assertEquals(0, m.get(0).authCode(), "accepted once the others are gone");
+        release(m);
+    }
+
+    @Test
+    void startupAndPasswordInOneWrite() {
+        ByteBuf both = startup("clear", "nodb").writeBytes(password("secret".getBytes(), true));
+        open().writeInbound(both);
+        List<Msg> m = read();
+        assertEquals(3, m.get(0).authCode(), "AuthenticationCleartextPassword");
+        assertEquals(0, m.get(1).authCode(), "the pipelined password is read");
+        assertEquals("3D000", m.get(2).error().code());
+        release(m);
     }
 
     @Test

@@ -221,4 +221,42 @@ class MessageFramerTest {
         a.release();
         all.release();
     }
+
+    /** Found by LoginFuzzTest's reasoning: a login that ends inside the callback releases the framer there. */
+    @Test
+    void aListenerMayReleaseTheFramerFromItsCallback() {
+        MessageFramer f = new MessageFramer(1000);
+        ByteBuf first = Unpooled.buffer().writeByte('p').writeInt(8).writeShort(1);
+        ByteBuf second = Unpooled.buffer().writeShort(2).writeByte('Q').writeByte(0);
+        List<Character> seen = new ArrayList<>();
+        MessageFramer.Listener releasing = new MessageFramer.Listener() {
+            @Override
+            public boolean needsWhole(byte type) {
+                return true;
+            }
+
+            @Override
+            public boolean onMessage(byte type, ByteBuf buf, int offset, int available, int length) {
+                seen.add((char) type);
+                f.release(); // LoginHandler does this when the welcome goes out
+                return true;
+            }
+
+            @Override
+            public void onContinuation(ByteBuf buf, int offset, int length, int remaining) {
+                throw new AssertionError();
+            }
+        };
+        f.feed(UnpooledByteBufAllocator.DEFAULT, first, releasing);
+        assertEquals(second.writerIndex(), f.feed(UnpooledByteBufAllocator.DEFAULT, second, releasing),
+                "no double release of the assembled message");
+        assertEquals(List.of('p'), seen);
+        ByteBuf rest = f.takePartial();
+        assertEquals("5100", ByteBufUtil.hexDump(rest), "the cut header behind it can be handed on");
+        assertNull(f.takePartial());
+        assertFalse(f.inMessage());
+        rest.release();
+        first.release();
+        second.release();
+    }
 }

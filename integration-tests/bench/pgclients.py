@@ -152,8 +152,12 @@ def slowread(host, port, user, password, db, sql, rate, limit):
     total = len(buf)
     t0 = time.time()
     last = t0
+    s.settimeout(30)  # the whole result read before LIMIT: nothing more comes
     while total < limit:
-        data = s.recv(chunk)
+        try:
+            data = s.recv(chunk)
+        except socket.timeout:
+            break
         if not data:
             break
         total += len(data)

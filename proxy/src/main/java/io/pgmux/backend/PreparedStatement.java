@@ -27,7 +27,7 @@ public final class PreparedStatement {
 
     private PreparedStatement(byte[] body) {
         this.body = body;
-        this.serverName = PREFIX + String.format("%016x", hash(body));
+        this.serverName = PREFIX + hex16(hash(body));
         this.serverNameBytes = (serverName + '\0').getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -116,6 +116,16 @@ public final class PreparedStatement {
     }
 
     // FNV-1a, then a 64-bit finalizer; a collision is harmless (see ServerStatements#add), only slower
+    /** {@code String.format("%016x", h)} without a Formatter: a Parse of a named statement makes one. */
+    private static String hex16(long h) {
+        byte[] c = new byte[16];
+        for (int i = 15; i >= 0; i--) {
+            c[i] = (byte) "0123456789abcdef".charAt((int) (h & 0xf));
+            h >>>= 4;
+        }
+        return new String(c, StandardCharsets.US_ASCII);
+    }
+
     private static long hash(byte[] b) {
         long h = 0xcbf29ce484222325L;
         for (byte x : b) {

@@ -245,7 +245,7 @@ final class StatementRewriter {
         if (nameEnd == nameStart || server.ledger().isDiscarding()) {
             return null;
         }
-        return statements.get(buf.toString(nameStart, nameEnd - nameStart, StandardCharsets.UTF_8));
+        return statements.get(buf, nameStart, nameEnd);
     }
 
     /**

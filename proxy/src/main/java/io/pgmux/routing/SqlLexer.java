@@ -28,7 +28,8 @@ public final class SqlLexer {
     }
 
     private final String sql;
-    private final List<String> comments = new ArrayList<>();
+    /** Empty and immutable for a {@link #scanner}, which keeps no comments: nothing allocated for it. */
+    private final List<String> comments;
     private final boolean keepComments;
     private int pos;
     private int tokenStart;
@@ -41,6 +42,7 @@ public final class SqlLexer {
     private SqlLexer(String sql, boolean keepComments) {
         this.sql = sql;
         this.keepComments = keepComments;
+        this.comments = keepComments ? new ArrayList<>() : List.of();
     }
 
     /**

@@ -49,7 +49,7 @@ class LoginFuzzTest {
     /** What a waiting client may make pgmux hold: a startup packet or an auth message, plus slack. */
     private static final int MAX_HELD = 256 * 1024;
 
-    private static final String CONFIG = """
+    static final String CONFIG = """
             limits: { auth_timeout: 5s, max_client_connections: 100 }
             users:
               - { name: scram, password: secret }

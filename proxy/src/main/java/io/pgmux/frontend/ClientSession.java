@@ -64,13 +64,12 @@ public final class ClientSession implements ServerListener, PoolClient {
     private final String user;
     private final String database;
     private final long connectedAtMillis = System.currentTimeMillis();
-    /** When the client last sent something (SHOW CLIENTS' request_time); 0 before its first request. */
     /**
-     * When the client last sent anything (SHOW CLIENTS' request_time). Written on the client's loop,
-     * read by the admin console without a barrier: a slightly stale value is fine there, a
-     * volatile store per read is not free.
+     * When the client last sent anything (SHOW CLIENTS' request_time), 0 before its first request.
+     * Written on the client's loop, read by the admin console without a barrier: a slightly stale
+     * value is fine there, a volatile store per read is not free.
      */
-    private long lastReadNanos; // 0: nothing read since login
+    private long lastReadNanos;
     /** The client's application_name as its server reports it (SHOW CLIENTS), read by the admin console. */
     private volatile String applicationName;
     private final RequestForwarder requests;

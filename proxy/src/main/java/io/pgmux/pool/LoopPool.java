@@ -52,8 +52,7 @@ final class LoopPool {
 
     void acquire(PoolClient client) {
         CircuitBreaker b = pool.breaker();
-        if (b != null && b.state() == CircuitBreaker.State.OPEN && idle.isEmpty()
-                && b.retryAtMillis() > System.currentTimeMillis()) {
+        if (refusedByBreaker(b)) {
             client.onAcquireFailed(pool.breakerOpen(b)); // the server is known sick: no queue, no connect
             return;
         }
@@ -97,6 +96,15 @@ final class LoopPool {
             }
         }
         starving = false;
+    }
+
+    /**
+     * An open breaker whose wait has not run out: requests fail at once, also where an idle
+     * connection is at hand (a breaker opened by slow or failing requests says nothing good about
+     * the connections already open).
+     */
+    private static boolean refusedByBreaker(CircuitBreaker b) {
+        return b != null && b.state() == CircuitBreaker.State.OPEN && b.retryAtMillis() > System.currentTimeMillis();
     }
 
     /** Opens a connection in a reserved slot; false when the server's breaker refuses (the slot is given back). */
@@ -183,8 +191,8 @@ final class LoopPool {
      * queue: with clients waiting, a newcomer waits behind them.
      */
     ServerConnection tryAcquireIdle() {
-        if (pool.isPaused() || !waiters.isEmpty()) {
-            return null;
+        if (pool.isPaused() || !waiters.isEmpty() || refusedByBreaker(pool.breaker())) {
+            return null; // the slow path queues, or refuses with the breaker's error
         }
         ServerConnection c;
         while ((c = idle.pollFirst()) != null) {

@@ -592,6 +592,7 @@ def render(rundir, meta, summary, keys, targets, detail, img_prefix, chart_files
         ("pgbench", meta.get("pgbench_version")),
         ("Java", meta.get("java_version")),
         ("pgmux", meta.get("pgmux_commit")),
+        ("pgmux event loops", meta.get("pgmux_transport") or None),
         ("pgmux JVM flags", f"`{meta.get('java_opts', '')}`"),
         ("Command", f"`{meta.get('command', '')}`"),
         ("Plan", meta.get("plan")),

@@ -50,6 +50,7 @@
 #   PGMUX_JAR=<repo>/proxy/target/pgmux.jar    copied to a temp dir before use
 #   JAVA=java  PGMUX_JAVA_OPTS=...             JVM and its flags (default in docs/benchmarks.md)
 #   PGMUX_WORKERS=0                            pgmux event loops (0 = one per core)
+#   PGMUX_TRANSPORT=auto                       pgmux transport: auto, io_uring, epoll, nio
 #   PGBOUNCER_BIN=<auto>                       pgbouncer binary (PATH, then /usr/sbin)
 #   PYTHON=<auto>                              python3 used for sampling and the report
 #   SETTLE=1 (quick 0.5)  CONNECT_MS=35  SAMPLE_INTERVAL=0.25   see docs/benchmarks.md
@@ -91,6 +92,7 @@ PGMUX_JAR=${PGMUX_JAR:-$REPO/proxy/target/pgmux.jar}
 JAVA=${JAVA:-java}
 PGMUX_JAVA_OPTS=${PGMUX_JAVA_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:ParallelGCThreads=2 -XX:+PerfDisableSharedMem -Dio.netty.leakDetection.level=disabled"}
 PGMUX_WORKERS=${PGMUX_WORKERS:-0}
+PGMUX_TRANSPORT=${PGMUX_TRANSPORT:-auto}
 TARGETS=${TARGETS:-"direct pgbouncer pgmux"}
 JOBS=${JOBS:-2}
 SETTLE=${SETTLE:-}
@@ -500,6 +502,7 @@ prepare_pgmux() {
 # written by pgmux integration-tests/bench/run.sh
 listen: 127.0.0.1:$PGMUX_PORT
 workers: $PGMUX_WORKERS
+transport: $PGMUX_TRANSPORT
 shutdown_timeout: 5s
 admin: { listen: off }
 metrics: { listen: off }
@@ -537,6 +540,7 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
   printf 'pgbench_version\t%s\n' "$(pgbench --version)"
   printf 'java_version\t%s\n' "$JAVA_VER"
   printf 'pgmux_commit\t%s\n' "${PGMUX_COMMIT:-not run}"
+  printf 'pgmux_transport\t%s\n' "$(grep -m1 -o 'pgmux listening on [^ ]* ([^)]*)' "$STATE/pgmux.log" 2>/dev/null | sed 's/.*(//; s/)//')"
   printf 'java_opts\t%s\n' "$PGMUX_JAVA_OPTS"
   printf 'command\t%s\n' "integration-tests/bench/run.sh $ORIG_ARGS"
   printf 'plan\t%s\n' "$PLAN"

@@ -19,7 +19,7 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 final class ConfigMapper {
 
-    static final List<String> ROOT_KEYS = List.of("listen", "workers", "shutdown_timeout", "admin", "metrics",
+    static final List<String> ROOT_KEYS = List.of("listen", "workers", "transport", "shutdown_timeout", "admin", "metrics",
             "limits", "log", "tls", "auth_query", "pool_defaults", "breaker_defaults", "users", "databases", "hba");
     static final List<String> ADMIN_KEYS = List.of("listen", "users");
     static final List<String> METRICS_KEYS = List.of("listen");
@@ -89,6 +89,8 @@ final class ConfigMapper {
         ProxyConfig config = new ProxyConfig(
                 top.value("listen", HostPort::parse, base.listen()),
                 top.integer("workers", base.workers()),
+                top.choice("transport", List.of("auto", "io_uring", "epoll", "nio"), TransportKind::fromConfigName,
+                        base.transport()),
                 top.duration("shutdown_timeout", base.shutdownTimeout()),
                 section(top, "admin", ADMIN_KEYS).map(ConfigMapper::admin).orElse(base.admin()),
                 section(top, "metrics", METRICS_KEYS).map(ConfigMapper::metrics).orElse(base.metrics()),

@@ -39,6 +39,12 @@ class ConfigLoaderTest {
         ProxyConfig c = ConfigLoader.defaults();
         assertEquals("0.0.0.0:6432", c.listen().toString());
         assertEquals(0, c.workers());
+        assertEquals(TransportKind.AUTO, c.transport());
+        assertEquals(ProxyConfig.autoWorkers(Runtime.getRuntime().availableProcessors()), c.effectiveWorkers());
+        assertEquals(1, ProxyConfig.autoWorkers(1));
+        assertEquals(1, ProxyConfig.autoWorkers(2));
+        assertEquals(2, ProxyConfig.autoWorkers(5));
+        assertEquals(8, ProxyConfig.autoWorkers(16));
         assertEquals(Duration.ofSeconds(30), c.shutdownTimeout());
         assertEquals(new AdminConfig(new HostPort("127.0.0.1", 6433), List.of()), c.admin());
         assertEquals(new MetricsConfig(new HostPort("127.0.0.1", 9930)), c.metrics());
@@ -302,6 +308,18 @@ class ConfigLoaderTest {
         Files.writeString(file, "workers: two\n");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
         assertEquals(file + ":1:1: workers: expected a number", e.getMessage());
+    }
+
+    @Test
+    void transportKinds(@TempDir Path dir) throws IOException, ConfigException {
+        Path file = dir.resolve("pgmux.yaml");
+        for (TransportKind kind : TransportKind.values()) {
+            Files.writeString(file, "transport: " + kind.configName() + "\n");
+            assertEquals(kind, ConfigLoader.load(file, Map.of()).transport());
+        }
+        Files.writeString(file, "transport: kqueue\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertEquals(file + ":1:1: transport: expected one of auto, io_uring, epoll, nio", e.getMessage());
     }
 
     @Test

@@ -32,6 +32,7 @@ final class ConfigViews {
         ResultTable.Builder t = ResultTable.builder("key", "value", "default", "changeable");
         t.row("listen", c.listen(), d.listen(), "no");
         t.row("workers", c.workers(), d.workers(), "no");
+        t.row("transport", c.transport().configName(), d.transport().configName(), "no");
         t.row("shutdown_timeout", duration(c.shutdownTimeout()), duration(d.shutdownTimeout()), "no");
         AdminConfig da = AdminConfig.defaults();
         t.row("admin.listen", listen(c.admin().listen()), listen(da.listen()), "no");

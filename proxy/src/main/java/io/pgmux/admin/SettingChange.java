@@ -34,7 +34,7 @@ final class SettingChange {
             "query_wait_timeout", "limits.query_wait_timeout",
             "log_level", "log.level",
             "default_pool_size", "databases.*.pool.size");
-    private static final Set<String> RESTART_ONLY = Set.of("listen", "workers", "admin.listen", "metrics.listen",
+    private static final Set<String> RESTART_ONLY = Set.of("listen", "workers", "transport", "admin.listen", "metrics.listen",
             "log.format", "limits.max_message_size");
 
     private SettingChange() {
@@ -86,8 +86,8 @@ final class SettingChange {
                 if (RESTART_ONLY.contains(k) || k.startsWith("databases.") || k.startsWith("admin.")
                         || k.startsWith("limits.") || k.startsWith("users")) {
                     throw new PgException(PgError.error("55P02", "parameter \"" + key + "\" cannot be changed with SET")
-                            .withHint("change it in the configuration file, then RELOAD (listen addresses and "
-                                    + "workers need a restart); SET changes " + String.join(", ", CHANGEABLE)));
+                            .withHint("change it in the configuration file, then RELOAD (listen addresses, "
+                                    + "workers and transport need a restart); SET changes " + String.join(", ", CHANGEABLE)));
                 }
                 throw new PgException(PgError.error(SqlState.UNDEFINED_OBJECT,
                         "unrecognized configuration parameter \"" + key + "\"")
@@ -115,17 +115,17 @@ final class SettingChange {
             }
             dbs.put(d.name(), d);
         }
-        return new ProxyConfig(c.listen(), c.workers(), c.shutdownTimeout(), c.admin(), c.metrics(), c.limits(),
+        return new ProxyConfig(c.listen(), c.workers(), c.transport(), c.shutdownTimeout(), c.admin(), c.metrics(), c.limits(),
                 c.log(), c.tls(), c.authQuery(), c.users(), dbs, c.source(), c.hba());
     }
 
     private static ProxyConfig withLog(ProxyConfig c, LogConfig log) {
-        return new ProxyConfig(c.listen(), c.workers(), c.shutdownTimeout(), c.admin(), c.metrics(), c.limits(), log,
+        return new ProxyConfig(c.listen(), c.workers(), c.transport(), c.shutdownTimeout(), c.admin(), c.metrics(), c.limits(), log,
                 c.tls(), c.authQuery(), c.users(), c.databases(), c.source(), c.hba());
     }
 
     private static ProxyConfig withLimits(ProxyConfig c, LimitsConfig limits) {
-        return new ProxyConfig(c.listen(), c.workers(), c.shutdownTimeout(), c.admin(), c.metrics(), limits, c.log(),
+        return new ProxyConfig(c.listen(), c.workers(), c.transport(), c.shutdownTimeout(), c.admin(), c.metrics(), limits, c.log(),
                 c.tls(), c.authQuery(), c.users(), c.databases(), c.source(), c.hba());
     }
 

@@ -1,6 +1,10 @@
 package io.pgmux.backend;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -25,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 public final class ServerConnector {
     private final Bootstrap template;
     private final Supplier<TlsContexts> tls;
+    /** Every server channel still open (a channel leaves the group when it closes), for {@link #closeAll()}. */
+    private final ChannelGroup channels = new DefaultChannelGroup("pgmux-servers", GlobalEventExecutor.INSTANCE);
 
     /** Plain TCP to every server. @param template a bootstrap with the channel type and socket options set */
     public ServerConnector(Bootstrap template) {
@@ -53,6 +59,7 @@ public final class ServerConnector {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        channels.add(ch);
                         holder[0] = new ServerConnection(ch, target);
                         ch.pipeline().addLast("login", new ServerLoginHandler(holder[0], promise, contexts));
                     }
@@ -77,6 +84,15 @@ public final class ServerConnector {
             }
         });
         return promise;
+    }
+
+    /**
+     * Closes every server connection this connector opened (pool, health check and probe
+     * connections), for shutdown. The future completes when all are closed: with io_uring a close
+     * waits for the socket's outstanding operations, so the event loops must run until then.
+     */
+    public ChannelGroupFuture closeAll() {
+        return channels.close();
     }
 
     /** Sends a CancelRequest for {@code server}'s running query over a fresh connection, then closes it. */

@@ -64,7 +64,7 @@ public final class ProxyServer implements SessionContext {
      */
     static final io.netty.buffer.ByteBufAllocator ALLOCATOR = io.netty.buffer.PooledByteBufAllocator.DEFAULT;
 
-    private final Transport transport = Transport.best();
+    private Transport transport;
     private final ConcurrentHashMap<PoolKey, Pool> pools = new ConcurrentHashMap<>();
     /** Per (database, user, ""): the SCRAM ClientKey or MD5 hash of the latest client login, in memory only. */
     private final ConcurrentHashMap<PoolKey, io.pgmux.auth.PassthroughCredential> passthrough = new ConcurrentHashMap<>();
@@ -103,7 +103,8 @@ public final class ProxyServer implements SessionContext {
     /** Starts the event loops and the client listener; returns the address it listens on. */
     public InetSocketAddress start() throws InterruptedException {
         tls = TlsContexts.load(config.tls()); // before anything starts: unusable files stop pgmux here
-        int threads = config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
+        int threads = config.effectiveWorkers();
+        transport = Transport.choose(config.transport(), message -> LOG.warning(() -> message));
         acceptor = transport.newGroup(1, new DefaultThreadFactory("pgmux-accept", true));
         workers = transport.newGroup(threads, new DefaultThreadFactory("pgmux-loop", true));
         loops = new LoopIndex(workers);
@@ -313,6 +314,11 @@ public final class ProxyServer implements SessionContext {
         pools.values().forEach(Pool::closeIdle);
         clusters.stop();
         sleep(100);
+        // what is left (a cut-off transaction's connection, one being reset): closed, and waited
+        // for, before the loops stop, so that every server sees its connection end
+        if (connector != null) {
+            connector.closeAll().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
         if (admin != null) {
             admin.stop();
         }

@@ -201,9 +201,10 @@ final class ServerControl implements ProxyControl {
         List<String> notices = new ArrayList<>();
         restartOnly(notices, "listen", current.listen(), loaded.listen());
         restartOnly(notices, "workers", current.workers(), loaded.workers());
+        restartOnly(notices, "transport", current.transport().configName(), loaded.transport().configName());
         restartOnly(notices, "admin.listen", current.admin().listen(), loaded.admin().listen());
         restartOnly(notices, "metrics.listen", current.metrics().listen(), loaded.metrics().listen());
-        ProxyConfig next = new ProxyConfig(current.listen(), current.workers(), loaded.shutdownTimeout(),
+        ProxyConfig next = new ProxyConfig(current.listen(), current.workers(), current.transport(), loaded.shutdownTimeout(),
                 new io.pgmux.config.AdminConfig(current.admin().listen(), loaded.admin().users()),
                 current.metrics(), loaded.limits(), loaded.log(), loaded.tls(), loaded.authQuery(), loaded.users(),
                 loaded.databases(), loaded.source(), loaded.hba());

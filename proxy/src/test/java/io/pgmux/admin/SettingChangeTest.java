@@ -93,6 +93,7 @@ class SettingChangeTest {
     void keysThatSetCannotChange() {
         assertEquals("55P02", code("listen", ":1"));
         assertEquals("55P02", code("workers", "2"));
+        assertEquals("55P02", code("transport", "epoll"));
         assertEquals("55P02", code("databases.app.pool.mode", "session"));
         assertEquals("55P02", code("admin.users", "x"));
         assertEquals("42704", code("nonsense", "1"));

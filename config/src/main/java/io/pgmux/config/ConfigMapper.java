@@ -45,10 +45,10 @@ final class ConfigMapper {
     static final List<String> BREAKER_KEYS = List.of("enabled", "failure_threshold", "failure_rate", "window",
             "minimum_calls", "slow_call_threshold", "open_timeout", "max_open_timeout", "half_open_probes");
 
-    private static final List<String> POOL_MODES = List.of("session", "transaction", "statement");
-    private static final List<String> LOG_FORMATS = List.of("text", "json");
+    private static final List<String> POOL_MODES = ConfigNames.all(PoolMode.values(), PoolMode::configName);
+    private static final List<String> LOG_FORMATS = ConfigNames.all(LogFormat.values(), LogFormat::configName);
     private static final List<String> AUTH_METHODS = List.of("scram-sha-256", "md5", "password", "trust");
-    private static final List<String> SESSION_STATE_POLICIES = List.of("pin", "error", "ignore");
+    private static final List<String> SESSION_STATE_POLICIES = ConfigNames.all(SessionStatePolicy.values(), SessionStatePolicy::configName);
     private static final Set<String> DISABLED = Set.of("", "off", "false");
     /** A number with a time unit ({@code 10s}, {@code 500ms}, {@code -5s}); anything else is read as a size. */
     private static final Pattern LAG_AS_TIME = Pattern.compile("[-+]?[0-9]+ ?(ms|s|m|h|d)");
@@ -89,7 +89,8 @@ final class ConfigMapper {
         ProxyConfig config = new ProxyConfig(
                 top.value("listen", HostPort::parse, base.listen()),
                 top.integer("workers", base.workers()),
-                top.choice("transport", List.of("auto", "io_uring", "epoll", "nio"), TransportKind::fromConfigName,
+                top.choice("transport", ConfigNames.all(TransportKind.values(), TransportKind::configName),
+                        TransportKind::fromConfigName,
                         base.transport()),
                 top.duration("shutdown_timeout", base.shutdownTimeout()),
                 section(top, "admin", ADMIN_KEYS).map(ConfigMapper::admin).orElse(base.admin()),
@@ -160,11 +161,11 @@ final class ConfigMapper {
     private static TlsConfig tls(YamlMapping m) {
         TlsConfig base = TlsConfig.defaults();
         return new TlsConfig(
-                m.choice("client_mode", List.of("disable", "allow", "prefer", "require"),
+                m.choice("client_mode", ConfigNames.all(TlsConfig.ClientMode.values(), TlsConfig.ClientMode::configName),
                         TlsConfig.ClientMode::fromConfigName, base.clientMode()),
                 path(m, "cert_file"),
                 path(m, "key_file"),
-                m.choice("server_mode", List.of("disable", "prefer", "require", "verify-ca", "verify-full"),
+                m.choice("server_mode", ConfigNames.all(TlsConfig.ServerMode.values(), TlsConfig.ServerMode::configName),
                         TlsConfig.ServerMode::fromConfigName, base.serverMode()),
                 path(m, "ca_file"));
     }

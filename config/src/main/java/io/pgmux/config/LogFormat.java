@@ -17,11 +17,6 @@ public enum LogFormat {
 
     /** Looks a format up by its YAML spelling, ignoring case. */
     public static Optional<LogFormat> fromConfigName(String name) {
-        for (LogFormat f : values()) {
-            if (f.configName().equalsIgnoreCase(name)) {
-                return Optional.of(f);
-            }
-        }
-        return Optional.empty();
+        return ConfigNames.lookup(values(), LogFormat::configName, name);
     }
 }

@@ -19,11 +19,6 @@ public enum PoolMode {
 
     /** Looks a mode up by its YAML spelling, ignoring case. */
     public static Optional<PoolMode> fromConfigName(String name) {
-        for (PoolMode m : values()) {
-            if (m.configName().equalsIgnoreCase(name)) {
-                return Optional.of(m);
-            }
-        }
-        return Optional.empty();
+        return ConfigNames.lookup(values(), PoolMode::configName, name);
     }
 }

@@ -21,11 +21,6 @@ public enum SessionStatePolicy {
     }
 
     public static Optional<SessionStatePolicy> fromConfigName(String name) {
-        for (SessionStatePolicy p : values()) {
-            if (p.configName().equalsIgnoreCase(name)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return ConfigNames.lookup(values(), SessionStatePolicy::configName, name);
     }
 }

@@ -34,12 +34,7 @@ public record TlsConfig(ClientMode clientMode, Path certFile, Path keyFile, Serv
         }
 
         public static Optional<ClientMode> fromConfigName(String name) {
-            for (ClientMode m : values()) {
-                if (m.configName().equalsIgnoreCase(name)) {
-                    return Optional.of(m);
-                }
-            }
-            return Optional.empty();
+            return ConfigNames.lookup(values(), ClientMode::configName, name);
         }
     }
 
@@ -71,12 +66,7 @@ public record TlsConfig(ClientMode clientMode, Path certFile, Path keyFile, Serv
         }
 
         public static Optional<ServerMode> fromConfigName(String name) {
-            for (ServerMode m : values()) {
-                if (m.configName().equalsIgnoreCase(name)) {
-                    return Optional.of(m);
-                }
-            }
-            return Optional.empty();
+            return ConfigNames.lookup(values(), ServerMode::configName, name);
         }
     }
 

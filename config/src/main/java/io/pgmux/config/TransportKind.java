@@ -21,11 +21,6 @@ public enum TransportKind {
 
     /** Looks a kind up by its YAML spelling, ignoring case. */
     public static Optional<TransportKind> fromConfigName(String name) {
-        for (TransportKind k : values()) {
-            if (k.configName().equalsIgnoreCase(name)) {
-                return Optional.of(k);
-            }
-        }
-        return Optional.empty();
+        return ConfigNames.lookup(values(), TransportKind::configName, name);
     }
 }

@@ -323,6 +323,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void onSessionStateListsItsSpellings(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("pgmux.yaml");
+        Files.writeString(file, "databases: { app: { primary: postgres://a@h/app, on_session_state: sticky } }\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertTrue(e.getMessage().endsWith("databases.app.on_session_state: expected one of pin, error, ignore"),
+                e.getMessage());
+    }
+
+    @Test
     void unreadableFiles(@TempDir Path dir) throws IOException {
         Path missing = dir.resolve("missing.yaml");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(missing));

@@ -49,7 +49,7 @@
 #   POOL_SIZE=20                               server connections per pool, both proxies
 #   PGMUX_JAR=<repo>/proxy/target/pgmux.jar    copied to a temp dir before use
 #   JAVA=java  PGMUX_JAVA_OPTS=...             JVM and its flags (default in docs/benchmarks.md)
-#   PGMUX_WORKERS=0                            pgmux event loops (0 = one per core)
+#   PGMUX_WORKERS=0                            pgmux event loops (0 = half the cores, at least one)
 #   PGMUX_TRANSPORT=auto                       pgmux transport: auto, io_uring, epoll, nio
 #   PGBOUNCER_BIN=<auto>                       pgbouncer binary (PATH, then /usr/sbin)
 #   PYTHON=<auto>                              python3 used for sampling and the report
@@ -540,7 +540,7 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
   printf 'pgbench_version\t%s\n' "$(pgbench --version)"
   printf 'java_version\t%s\n' "$JAVA_VER"
   printf 'pgmux_commit\t%s\n' "${PGMUX_COMMIT:-not run}"
-  printf 'pgmux_transport\t%s\n' "$(grep -m1 -o 'pgmux listening on [^ ]* ([^)]*)' "$STATE/pgmux.log" 2>/dev/null | sed 's/.*(//; s/)//')"
+  printf 'pgmux_transport\t%s\n' "$(grep -m1 -o 'pgmux listening on [^ ]* ([^)]*)' "$STATE/pgmux.log" 2>/dev/null | sed 's/.*(//; s/)//; s/, [0-9]* databases$//')"
   printf 'java_opts\t%s\n' "$PGMUX_JAVA_OPTS"
   printf 'command\t%s\n' "integration-tests/bench/run.sh $ORIG_ARGS"
   printf 'plan\t%s\n' "$PLAN"

@@ -1,5 +1,7 @@
 package io.pgmux.auth;
 
+import io.pgmux.config.ScramVerifier;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -59,7 +61,7 @@ public final class PasswordCheck {
      */
     public static boolean matchesScram(String given, ScramVerifier verifier) {
         // equals() compares both keys in constant time; salt and iterations are equal by construction
-        return ScramVerifier.fromPassword(given, verifier.salt(), verifier.iterations()).equals(verifier);
+        return ScramVerifiers.fromPassword(given, verifier.salt(), verifier.iterations()).equals(verifier);
     }
 
     private static byte[] sha256(String s) {

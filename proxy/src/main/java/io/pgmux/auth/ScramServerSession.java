@@ -1,5 +1,7 @@
 package io.pgmux.auth;
 
+import io.pgmux.config.ScramVerifier;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;

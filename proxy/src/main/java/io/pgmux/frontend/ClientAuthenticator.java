@@ -7,8 +7,9 @@ import io.pgmux.auth.PassthroughCredential;
 import io.pgmux.auth.PasswordCheck;
 import io.pgmux.auth.ScramException;
 import io.pgmux.auth.ScramServerSession;
-import io.pgmux.auth.ScramVerifier;
+import io.pgmux.auth.ScramVerifiers;
 import io.pgmux.config.AuthMethod;
+import io.pgmux.config.ScramVerifier;
 import io.pgmux.config.Secret;
 import io.pgmux.config.UserConfig;
 import io.pgmux.protocol.BackendMessages;
@@ -34,7 +35,7 @@ final class ClientAuthenticator {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int ITERATIONS = 4096;
     private static final Map<String, ScramVerifier> VERIFIERS = new ConcurrentHashMap<>();
-    private static final ScramVerifier MOCK = ScramVerifier.fromPassword(randomString(), salt(16), ITERATIONS);
+    private static final ScramVerifier MOCK = ScramVerifiers.fromPassword(randomString(), salt(16), ITERATIONS);
 
     private final String userName;
     private final UserConfig user;
@@ -206,7 +207,7 @@ final class ClientAuthenticator {
         return switch (secret.kind()) {
             case SCRAM_SHA_256 -> VERIFIERS.computeIfAbsent(secret.value(), ScramVerifier::parse);
             case PLAIN -> VERIFIERS.computeIfAbsent("plain\0" + userName + "\0" + secret.value(),
-                    k -> ScramVerifier.fromPassword(secret.value(), salt(16), ITERATIONS));
+                    k -> ScramVerifiers.fromPassword(secret.value(), salt(16), ITERATIONS));
             // an md5 hash cannot drive SCRAM; config validation rejects it, so this is unreachable
             case MD5 -> MOCK;
         };

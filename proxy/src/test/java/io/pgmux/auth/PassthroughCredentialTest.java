@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgmux.config.ScramVerifier;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 
 /** Logging in to a server with the ClientKey a client's proof gave away, without the password. */
 class PassthroughCredentialTest {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final ScramVerifier VERIFIER = ScramVerifier.fromPassword("s3cret", new byte[]{1, 2, 3, 4, 5, 6, 7, 8}, 4096);
+    private static final ScramVerifier VERIFIER = ScramVerifiers.fromPassword("s3cret", new byte[]{1, 2, 3, 4, 5, 6, 7, 8}, 4096);
 
     /** One exchange between a client session and a server session holding {@code verifier}. */
     private static ScramServerSession exchange(ScramClientSession client, ScramVerifier verifier) throws ScramException {
@@ -38,7 +39,7 @@ class PassthroughCredentialTest {
 
     @Test
     void aKeyForAnotherPasswordIsRejected() throws ScramException {
-        ScramVerifier other = ScramVerifier.fromPassword("changed", new byte[]{1, 2, 3, 4, 5, 6, 7, 8}, 4096);
+        ScramVerifier other = ScramVerifiers.fromPassword("changed", new byte[]{1, 2, 3, 4, 5, 6, 7, 8}, 4096);
         ScramServerSession first = exchange(new ScramClientSession("s3cret", RANDOM), VERIFIER);
         ScramClientSession session = ScramClientSession.withKeys(first.clientKey(), VERIFIER.serverKey(), RANDOM);
         ScramException e = assertThrows(ScramException.class, () -> exchange(session, other));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgmux.config.ScramVerifier;
 import org.junit.jupiter.api.Test;
 
 /** Cleartext password checks against each kind of configured secret. */
@@ -43,7 +44,7 @@ class PasswordCheckTest {
         assertTrue(PasswordCheck.matchesScram("secret", SCRAM));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PasswordCheck.matchesScram("secret", "secret"));
-        assertEquals("SCRAM verifier: not of the form SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>",
+        assertEquals("malformed SCRAM-SHA-256 verifier; expected SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>",
                 e.getMessage());
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgmux.config.ScramVerifier;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +53,7 @@ class PostgresGeneratedVectorsTest {
 
     @Test
     void fromPasswordReproducesPostgresVerifier() {
-        assertEquals(T_SECRET, ScramVerifier.fromPassword("secret", b64("j0iwm0RzBzEFxSCt79RgvA=="), 4096).encode());
+        assertEquals(T_SECRET, ScramVerifiers.fromPassword("secret", b64("j0iwm0RzBzEFxSCt79RgvA=="), 4096).encode());
     }
 
     @Test

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgmux.config.ScramVerifier;
 import java.security.SecureRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +25,7 @@ class ScramServerSessionTest {
 
     private static final String PASSWORD = "correct horse";
     private static final byte[] SALT = b64("QSXCR+Q6sek8bf92");
-    private static final ScramVerifier VERIFIER = ScramVerifier.fromPassword(PASSWORD, SALT, 4096);
+    private static final ScramVerifier VERIFIER = ScramVerifiers.fromPassword(PASSWORD, SALT, 4096);
     private static final String SERVER_NONCE = "3rfcNHYJY1ZVvWVs7j";
     private static final String NONCE = "abc" + SERVER_NONCE;
     private static final String SERVER_FIRST = "r=" + NONCE + ",s=QSXCR+Q6sek8bf92,i=4096";

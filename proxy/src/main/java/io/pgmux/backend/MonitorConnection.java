@@ -1,18 +1,11 @@
 package io.pgmux.backend;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.pgmux.protocol.ErrorFields;
 import io.pgmux.protocol.FrontendMessages;
-import io.pgmux.protocol.MessageFramer;
-import io.pgmux.protocol.MessageTypes;
-import io.pgmux.protocol.PgException;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,7 +16,7 @@ import java.util.concurrent.TimeoutException;
  * query after any failure, so a checked server that went away is simply reported down until it
  * comes back. All calls on {@code loop}.
  */
-public final class MonitorConnection implements ServerListener, MessageFramer.Listener {
+public final class MonitorConnection extends SimpleQueryReader {
     /** The least time a check's connect and login may take (health_check_timeout when longer). */
     static final Duration LOGIN_ALLOWANCE = Duration.ofSeconds(5);
     private final ServerConnector connector;
@@ -32,7 +25,6 @@ public final class MonitorConnection implements ServerListener, MessageFramer.Li
     private final Duration timeout;
     private ServerConnection conn;
     private Promise<List<String>> pending;
-    private List<String> firstRow;
 
     public MonitorConnection(ServerConnector connector, EventLoop loop, ServerTarget target, Duration timeout) {
         this.connector = connector;
@@ -59,7 +51,7 @@ public final class MonitorConnection implements ServerListener, MessageFramer.Li
             return;
         }
         pending = promise;
-        firstRow = null;
+        forgetRow();
         promise.addListener(f -> {
             if (pending == promise) {
                 pending = null;
@@ -117,61 +109,15 @@ public final class MonitorConnection implements ServerListener, MessageFramer.Li
     }
 
     @Override
-    public void onServerData(ServerConnection server, ByteBuf data) {
-        try {
-            server.framer().feed(data.alloc(), data, this);
-        } catch (RuntimeException e) {
-            fail(e);
-        } finally {
-            data.release();
+    protected void answered(List<String> firstRow) {
+        Promise<List<String>> p = pending;
+        if (p != null) {
+            p.trySuccess(firstRow);
         }
     }
 
     @Override
-    public boolean needsWhole(byte type) {
-        return true;
-    }
-
-    @Override
-    public boolean onMessage(byte type, ByteBuf buf, int offset, int available, int length) {
-        switch (type) {
-            case MessageTypes.DATA_ROW -> {
-                if (firstRow == null) {
-                    firstRow = row(buf, offset);
-                }
-            }
-            case MessageTypes.ERROR_RESPONSE -> fail(new PgException(ErrorFields.parse(buf, offset, length)));
-            case MessageTypes.READY_FOR_QUERY -> {
-                Promise<List<String>> p = pending;
-                if (p != null) {
-                    p.trySuccess(firstRow == null ? List.of() : firstRow);
-                }
-            }
-            default -> {
-            }
-        }
-        return true;
-    }
-
-    /** A DataRow's columns as text (null for SQL NULL). */
-    static List<String> row(ByteBuf buf, int offset) {
-        int n = buf.getUnsignedShort(offset + 5);
-        int pos = offset + 7;
-        List<String> row = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            int len = buf.getInt(pos);
-            pos += 4;
-            if (len < 0) {
-                row.add(null);
-            } else {
-                row.add(buf.toString(pos, len, StandardCharsets.UTF_8));
-                pos += len;
-            }
-        }
-        return row;
-    }
-
-    private void fail(Throwable cause) {
+    protected void failed(Throwable cause) {
         Promise<List<String>> p = pending;
         if (p != null) {
             p.tryFailure(cause);
@@ -179,21 +125,8 @@ public final class MonitorConnection implements ServerListener, MessageFramer.Li
     }
 
     @Override
-    public void onContinuation(ByteBuf buf, int offset, int length, int remaining) {
-        throw new IllegalStateException("monitor messages are always whole");
-    }
-
-    @Override
-    public void onServerReadComplete(ServerConnection server) {
-    }
-
-    @Override
-    public void onServerWritabilityChanged(ServerConnection server, boolean writable) {
-    }
-
-    @Override
     public void onServerClosed(ServerConnection server) {
         conn = null;
-        fail(new IllegalStateException("server " + target.address() + " closed the connection"));
+        failed(new IllegalStateException("server " + target.address() + " closed the connection"));
     }
 }

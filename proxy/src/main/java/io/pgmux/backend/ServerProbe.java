@@ -1,18 +1,12 @@
 package io.pgmux.backend;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.pgmux.protocol.ErrorFields;
 import io.pgmux.protocol.FrontendMessages;
-import io.pgmux.protocol.MessageFramer;
-import io.pgmux.protocol.MessageTypes;
 import io.pgmux.protocol.PgException;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,9 +15,8 @@ import java.util.concurrent.TimeUnit;
  * health and lag checks): opens a connection, runs one simple query, returns the first row as
  * text, closes. No JDBC on the proxy's side.
  */
-public final class ServerProbe implements ServerListener, MessageFramer.Listener {
+public final class ServerProbe extends SimpleQueryReader {
     private final Promise<List<String>> promise;
-    private List<String> firstRow;
 
     private ServerProbe(Promise<List<String>> promise) {
         this.promise = promise;
@@ -58,48 +51,13 @@ public final class ServerProbe implements ServerListener, MessageFramer.Listener
     }
 
     @Override
-    public void onServerData(ServerConnection server, ByteBuf data) {
-        try {
-            server.framer().feed(data.alloc(), data, this);
-        } catch (RuntimeException e) {
-            promise.tryFailure(e);
-        } finally {
-            data.release();
-        }
+    protected void answered(List<String> firstRow) {
+        promise.trySuccess(firstRow);
     }
 
     @Override
-    public boolean needsWhole(byte type) {
-        return true;
-    }
-
-    @Override
-    public boolean onMessage(byte type, ByteBuf buf, int offset, int available, int length) {
-        switch (type) {
-            case MessageTypes.DATA_ROW -> {
-                if (firstRow == null) {
-                    firstRow = MonitorConnection.row(buf, offset);
-                }
-            }
-            case MessageTypes.ERROR_RESPONSE -> promise.tryFailure(new PgException(ErrorFields.parse(buf, offset, length)));
-            case MessageTypes.READY_FOR_QUERY -> promise.trySuccess(firstRow == null ? List.of() : firstRow);
-            default -> {
-            }
-        }
-        return true;
-    }
-
-    @Override
-    public void onContinuation(ByteBuf buf, int offset, int length, int remaining) {
-        throw new IllegalStateException("probe messages are always whole");
-    }
-
-    @Override
-    public void onServerReadComplete(ServerConnection server) {
-    }
-
-    @Override
-    public void onServerWritabilityChanged(ServerConnection server, boolean writable) {
+    protected void failed(Throwable cause) {
+        promise.tryFailure(cause);
     }
 
     @Override

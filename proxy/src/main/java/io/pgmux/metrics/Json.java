@@ -3,8 +3,11 @@ package io.pgmux.metrics;
 import io.pgmux.health.BackendStatus;
 import io.pgmux.health.Readiness;
 
-/** The few JSON bodies of the health endpoints, written by hand (no JSON library needed). */
-final class Json {
+/**
+ * The few JSON bodies of the health endpoints, written by hand (no JSON library needed), and the
+ * string quoting the JSON log format shares.
+ */
+public final class Json {
     private Json() {
     }
 
@@ -45,7 +48,14 @@ final class Json {
     }
 
     static String quote(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        StringBuilder sb = new StringBuilder(s.length() + 2);
+        quote(sb, s);
+        return sb.toString();
+    }
+
+    /** Appends {@code s} as a JSON string literal: quoted, with quotes, backslashes and control characters escaped. */
+    public static void quote(StringBuilder sb, String s) {
+        sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
@@ -63,6 +73,6 @@ final class Json {
                 }
             }
         }
-        return sb.append('"').toString();
+        sb.append('"');
     }
 }

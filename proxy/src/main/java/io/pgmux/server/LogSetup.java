@@ -2,6 +2,7 @@ package io.pgmux.server;
 
 import io.pgmux.config.LogConfig;
 import io.pgmux.config.LogFormat;
+import io.pgmux.metrics.Json;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -97,36 +98,14 @@ public final class LogSetup {
             sb.append("{\"ts\":\"").append(Instant.ofEpochMilli(r.getMillis()))
                     .append("\",\"level\":\"").append(levelName(r.getLevel()))
                     .append("\",\"logger\":");
-            quote(sb, shortName(r.getLoggerName()));
+            Json.quote(sb, shortName(r.getLoggerName()));
             sb.append(",\"msg\":");
-            quote(sb, formatMessage(r));
+            Json.quote(sb, formatMessage(r));
             if (r.getThrown() != null) {
                 sb.append(",\"error\":");
-                quote(sb, throwable(r));
+                Json.quote(sb, throwable(r));
             }
             return sb.append('}').append(System.lineSeparator()).toString();
-        }
-
-        private static void quote(StringBuilder sb, String s) {
-            sb.append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> sb.append("\\\"");
-                    case '\\' -> sb.append("\\\\");
-                    case '\n' -> sb.append("\\n");
-                    case '\r' -> sb.append("\\r");
-                    case '\t' -> sb.append("\\t");
-                    default -> {
-                        if (c < 0x20) {
-                            sb.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            sb.append(c);
-                        }
-                    }
-                }
-            }
-            sb.append('"');
         }
     }
 }

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.pgmux.it.support.Eventually;
 import io.pgmux.it.support.Pgmux;
+import io.pgmux.it.support.PgmuxSetup;
 import io.pgmux.it.support.RawPg;
 import io.pgmux.it.support.SharedPostgres;
 import io.pgmux.it.support.TestPostgres;
@@ -56,14 +57,7 @@ class BackpressureIT {
         pg = SharedPostgres.get();
         pg.createDatabase(DB, USER);
         pg.sql(DB, "CREATE UNLOGGED TABLE sink(id int, payload text)", "GRANT ALL ON sink TO " + USER);
-        pgmux = Pgmux.start("""
-                users:
-                  - { name: raw, password: raw, auth: password }
-                databases:
-                  %2$s:
-                    pool: { mode: transaction, size: 2 }
-                    primary: postgres://%1$s:%1$s@127.0.0.1:%3$d/%2$s
-                """.formatted(USER, DB, pg.port()));
+        pgmux = PgmuxSetup.of(pg, DB, USER).serverUserOnly().user("{ name: raw, password: raw, auth: password }").start();
     }
 
     @AfterAll

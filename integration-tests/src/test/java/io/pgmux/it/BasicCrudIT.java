@@ -1,6 +1,7 @@
 package io.pgmux.it;
 
 import io.pgmux.it.support.Pgmux;
+import io.pgmux.it.support.PgmuxSetup;
 import io.pgmux.it.support.SharedPostgres;
 import io.pgmux.it.support.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +31,7 @@ class BasicCrudIT {
         pg.createDatabase("crud", "app");
         pg.sql("crud", "CREATE TABLE IF NOT EXISTS items(id int primary key, name text)", "TRUNCATE items");
         pg.sql("crud", "GRANT ALL ON items TO app");
-        pgmux = Pgmux.forDatabase(pg, "crud", "{ mode: transaction, size: 4 }");
+        pgmux = PgmuxSetup.of(pg, "crud", "app").pool("{ mode: transaction, size: 4 }").start();
     }
 
     @AfterAll

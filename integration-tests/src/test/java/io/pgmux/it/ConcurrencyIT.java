@@ -1,6 +1,7 @@
 package io.pgmux.it;
 
 import io.pgmux.it.support.Pgmux;
+import io.pgmux.it.support.PgmuxSetup;
 import io.pgmux.it.support.SharedPostgres;
 import io.pgmux.it.support.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -53,15 +54,8 @@ class ConcurrencyIT {
                 "INSERT INTO counters SELECT g, 0 FROM generate_series(0, 9) g",
                 "GRANT ALL ON counters TO " + USER);
         // max_connections of the shared server is 300: well above the pool of 10
-        pgmux = Pgmux.start("""
-                limits: { max_client_connections: 2000, query_wait_timeout: 60s }
-                users:
-                  - { name: %1$s, password: %1$s }
-                databases:
-                  %2$s:
-                    pool: { mode: transaction, size: %4$d }
-                    primary: postgres://%1$s:%1$s@127.0.0.1:%3$d/%2$s
-                """.formatted(USER, DB, pg.port(), POOL_SIZE));
+        pgmux = PgmuxSetup.of(pg, DB, USER).top("limits: { max_client_connections: 2000, query_wait_timeout: 60s }")
+                .pool("{ mode: transaction, size: " + POOL_SIZE + " }").start();
     }
 
     @AfterAll

@@ -1,6 +1,7 @@
 package io.pgmux.it;
 
 import io.pgmux.it.support.Pgmux;
+import io.pgmux.it.support.PgmuxSetup;
 import io.pgmux.it.support.SharedPostgres;
 import io.pgmux.it.support.Subprocess;
 import io.pgmux.it.support.TestPostgres;
@@ -60,15 +61,8 @@ class DriversIT {
     }
 
     private static Pgmux start(String top, int size) {
-        return Pgmux.start("""
-                %4$slimits: { query_wait_timeout: 30s }
-                users:
-                  - { name: %1$s, password: %1$s }
-                databases:
-                  %2$s:
-                    pool: { mode: transaction, size: %5$d }
-                    primary: postgres://%1$s:%1$s@127.0.0.1:%3$d/%2$s
-                """.formatted(USER, DB, pg.port(), top, size));
+        return PgmuxSetup.of(pg, DB, USER).top(top).top("limits: { query_wait_timeout: 30s }")
+                .pool("{ mode: transaction, size: " + size + " }").start();
     }
 
     @AfterAll

@@ -2,6 +2,7 @@ package io.pgmux.it;
 
 import io.pgmux.it.support.Jdbc;
 import io.pgmux.it.support.Pgmux;
+import io.pgmux.it.support.PgmuxSetup;
 import io.pgmux.it.support.RawPg;
 import io.pgmux.it.support.SharedPostgres;
 import io.pgmux.it.support.TestPostgres;
@@ -90,17 +91,8 @@ class ExtendedProtocolIT {
         pg.sql(DB, "CREATE TABLE rows(id int PRIMARY KEY, v text NOT NULL)",
                 "CREATE TABLE copy_rows(id int PRIMARY KEY, v text NOT NULL)",
                 "ALTER TABLE rows OWNER TO " + USER, "ALTER TABLE copy_rows OWNER TO " + USER);
-        pgmux = Pgmux.start("""
-                workers: 1
-                limits: { query_wait_timeout: 10s }
-                users:
-                  - { name: %1$s, password: %1$s }
-                  - { name: %4$s, password: %4$s, auth: md5 }
-                databases:
-                  %2$s:
-                    pool: { mode: transaction, size: 1 }
-                    primary: postgres://%1$s:%1$s@127.0.0.1:%3$d/%2$s
-                """.formatted(USER, DB, pg.port(), RAW));
+        pgmux = PgmuxSetup.of(pg, DB, USER).top("workers: 1").top("limits: { query_wait_timeout: 10s }")
+                .user("{ name: " + RAW + ", password: " + RAW + ", auth: md5 }").pool("{ mode: transaction, size: 1 }").start();
     }
 
     @AfterAll

@@ -2,6 +2,7 @@ package io.pgmux.it;
 
 import io.pgmux.it.support.Eventually;
 import io.pgmux.it.support.Pgmux;
+import io.pgmux.it.support.PgmuxSetup;
 import io.pgmux.it.support.PrometheusText;
 import io.pgmux.it.support.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -63,18 +64,7 @@ class HealthIT {
     }
 
     private static Pgmux startPgmux() {
-        return Pgmux.start("""
-                listen: 127.0.0.1:0
-                admin: { listen: off }
-                metrics: { listen: 127.0.0.1:0 }
-                shutdown_timeout: 20s
-                users:
-                  - { name: %1$s, password: %1$s }
-                databases:
-                  %2$s:
-                    pool: { mode: transaction, size: 2 }
-                    primary: postgres://%1$s:%1$s@127.0.0.1:%3$d/%2$s
-                """.formatted(USER, DB, pg.port()));
+        return PgmuxSetup.of(pg, DB, USER).top("metrics: { listen: 127.0.0.1:0 }").top("shutdown_timeout: 20s").start();
     }
 
     @AfterAll

@@ -2,6 +2,7 @@ package io.pgmux.it;
 
 import io.pgmux.it.support.Eventually;
 import io.pgmux.it.support.Pgmux;
+import io.pgmux.it.support.PgmuxSetup;
 import io.pgmux.it.support.PgErrors;
 import io.pgmux.it.support.SharedPostgres;
 import io.pgmux.it.support.TestPostgres;
@@ -45,15 +46,7 @@ class LimitsIT {
     }
 
     private static Pgmux pgmux(String limits, String pool) {
-        return Pgmux.start("""
-                limits: %4$s
-                users:
-                  - { name: %1$s, password: %1$s }
-                databases:
-                  %2$s:
-                    pool: %5$s
-                    primary: postgres://%1$s:%1$s@127.0.0.1:%3$d/%2$s
-                """.formatted(USER, DB, pg.port(), limits, pool));
+        return PgmuxSetup.of(pg, DB, USER).top("limits: " + limits).pool(pool).start();
     }
 
     private static int one(Connection c) throws SQLException {
@@ -195,16 +188,9 @@ class LimitsIT {
 
     @Test
     void perUserAndPerDatabaseClientLimits() throws Exception {
-        try (Pgmux pgmux = Pgmux.start("""
-                users:
-                  - { name: %1$s, password: %1$s, max_client_connections: 2 }
-                  - { name: other_user, password: other_user }
-                databases:
-                  %2$s:
-                    max_client_connections: 3
-                    pool: { mode: transaction, size: 2 }
-                    primary: postgres://%1$s:%1$s@127.0.0.1:%3$d/%2$s
-                """.formatted(USER, DB, pg.port()))) {
+        try (Pgmux pgmux = PgmuxSetup.of(pg, DB, USER).serverUserOnly()
+                .user("{ name: " + USER + ", password: " + USER + ", max_client_connections: 2 }")
+                .user("{ name: other_user, password: other_user }").databaseKey("max_client_connections: 3").start()) {
             List<Connection> held = new ArrayList<>();
             try {
                 held.add(pgmux.connect(DB, USER, USER));

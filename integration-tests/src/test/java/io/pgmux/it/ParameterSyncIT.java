@@ -1,6 +1,7 @@
 package io.pgmux.it;
 
 import io.pgmux.it.support.Pgmux;
+import io.pgmux.it.support.PgmuxSetup;
 import io.pgmux.it.support.SharedPostgres;
 import io.pgmux.it.support.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -48,15 +49,7 @@ class ParameterSyncIT {
         // One event loop: pools are partitioned per loop, and with two loops a pool of one connection
         // would be closed and reopened on whichever loop the next client lives on (a fresh backend,
         // which hides sync mistakes). With one loop both clients really share one backend.
-        pgmux = Pgmux.start("""
-                workers: 1
-                users:
-                  - { name: %1$s, password: %1$s }
-                databases:
-                  %2$s:
-                    pool: { mode: transaction, size: 1 }
-                    primary: postgres://%1$s:%1$s@127.0.0.1:%3$d/%2$s
-                """.formatted(USER, DB, pg.port()));
+        pgmux = PgmuxSetup.of(pg, DB, USER).top("workers: 1").pool("{ mode: transaction, size: 1 }").start();
     }
 
     @AfterAll
@@ -202,15 +195,8 @@ class ParameterSyncIT {
         // logs every statement, so the log shows what pgmux sent.
         try (TestPostgres server = TestPostgres.startLocal("paramsync-log", b -> b.setting("log_statement", "all"))) {
             server.createDatabase("synclog", "synclog_user");
-            try (Pgmux proxy = Pgmux.start("""
-                    workers: 1
-                    users:
-                      - { name: synclog_user, password: synclog_user }
-                    databases:
-                      synclog:
-                        pool: { mode: transaction, size: 1 }
-                        primary: postgres://synclog_user:synclog_user@127.0.0.1:%d/synclog
-                    """.formatted(server.port()));
+            try (Pgmux proxy = PgmuxSetup.of(server, "synclog", "synclog_user").top("workers: 1")
+                    .pool("{ mode: transaction, size: 1 }").start();
                  Connection c = proxy.connect("synclog", "synclog_user", "synclog_user");
                  Statement st = c.createStatement()) {
                 for (int i = 0; i < 5; i++) {

@@ -2,6 +2,7 @@ package io.pgmux.it;
 
 import io.pgmux.it.support.Jdbc;
 import io.pgmux.it.support.Pgmux;
+import io.pgmux.it.support.PgmuxSetup;
 import io.pgmux.it.support.SharedPostgres;
 import io.pgmux.it.support.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -47,14 +48,7 @@ class PgbenchIT {
     static void start() throws Exception {
         pg = SharedPostgres.get();
         pg.createDatabase(DB, USER);
-        pgmux = Pgmux.start("""
-                users:
-                  - { name: %1$s, password: %1$s }
-                databases:
-                  %2$s:
-                    pool: { mode: transaction, size: 5 }
-                    primary: postgres://%1$s:%1$s@127.0.0.1:%3$d/%2$s
-                """.formatted(USER, DB, pg.port()));
+        pgmux = PgmuxSetup.of(pg, DB, USER).pool("{ mode: transaction, size: 5 }").start();
         Optional<Path> pgbench = binary("pgbench");
         if (pgbench.isPresent()) {
             // initialized directly on the server: the test is about the benchmark run through pgmux

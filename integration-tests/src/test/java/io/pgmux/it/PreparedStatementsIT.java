@@ -2,6 +2,7 @@ package io.pgmux.it;
 
 import io.pgmux.it.support.Jdbc;
 import io.pgmux.it.support.Pgmux;
+import io.pgmux.it.support.PgmuxSetup;
 import io.pgmux.it.support.RawPg;
 import io.pgmux.it.support.WireMessages;
 import io.pgmux.it.support.SharedPostgres;
@@ -98,16 +99,7 @@ class PreparedStatementsIT {
     }
 
     private static Pgmux start(String top, String pool) {
-        return Pgmux.start("""
-                %1$s
-                users:
-                  - { name: %2$s, password: %2$s }
-                  - { name: %5$s, password: %5$s, auth: md5 }
-                databases:
-                  %3$s:
-                    pool: %6$s
-                    primary: postgres://%2$s:%2$s@127.0.0.1:%4$d/%3$s
-                """.formatted(top, USER, DB, pg.port(), RAW, pool));
+        return PgmuxSetup.of(pg, DB, USER).top(top).user("{ name: " + RAW + ", password: " + RAW + ", auth: md5 }").pool(pool).start();
     }
 
     // ------------------------------------------------------------------ many clients, shared statements

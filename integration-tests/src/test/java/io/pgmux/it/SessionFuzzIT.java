@@ -2,6 +2,7 @@ package io.pgmux.it;
 
 import io.pgmux.it.support.LogTrap;
 import io.pgmux.it.support.Pgmux;
+import io.pgmux.it.support.PgmuxSetup;
 import io.pgmux.it.support.RawPg;
 import io.pgmux.it.support.RawPg.Message;
 import io.pgmux.it.support.SharedPostgres;
@@ -59,15 +60,8 @@ class SessionFuzzIT {
     static void start() {
         pg = SharedPostgres.get();
         pg.createDatabase(DB, USER);
-        pgmux = Pgmux.start("""
-                limits: { query_wait_timeout: 5s }
-                users:
-                  - { name: raw, password: raw, auth: password }
-                databases:
-                  %2$s:
-                    pool: { mode: transaction, size: 2 }
-                    primary: postgres://%1$s:%1$s@127.0.0.1:%3$d/%2$s
-                """.formatted(USER, DB, pg.port()));
+        pgmux = PgmuxSetup.of(pg, DB, USER).top("limits: { query_wait_timeout: 5s }").serverUserOnly()
+                .user("{ name: raw, password: raw, auth: password }").start();
     }
 
     @AfterAll

@@ -2,6 +2,7 @@ package io.pgmux.it;
 
 import io.pgmux.it.support.Eventually;
 import io.pgmux.it.support.Pgmux;
+import io.pgmux.it.support.PgmuxSetup;
 import io.pgmux.it.support.PgErrors;
 import io.pgmux.it.support.SharedPostgres;
 import io.pgmux.it.support.TestPostgres;
@@ -51,15 +52,7 @@ class SessionModeIT {
     }
 
     private static Pgmux start(String pool) {
-        return Pgmux.start("""
-                workers: 1
-                users:
-                  - { name: %1$s, password: %1$s }
-                databases:
-                  %2$s:
-                    pool: %4$s
-                    primary: postgres://%1$s:%1$s@127.0.0.1:%3$d/%2$s
-                """.formatted(USER, DB, pg.port(), pool));
+        return PgmuxSetup.of(pg, DB, USER).top("workers: 1").pool(pool).start();
     }
 
     @AfterAll

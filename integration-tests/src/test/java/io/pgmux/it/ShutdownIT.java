@@ -2,6 +2,7 @@ package io.pgmux.it;
 
 import io.pgmux.it.support.Eventually;
 import io.pgmux.it.support.Pgmux;
+import io.pgmux.it.support.PgmuxSetup;
 import io.pgmux.it.support.PgErrors;
 import io.pgmux.it.support.RawPg;
 import io.pgmux.it.support.SharedPostgres;
@@ -52,15 +53,7 @@ class ShutdownIT {
     @BeforeEach
     void start() {
         pg.sql(DB, "TRUNCATE t");
-        pgmux = Pgmux.start("""
-                users:
-                  - { name: %1$s, password: %1$s }
-                  - { name: raw, password: raw, auth: password }
-                databases:
-                  %2$s:
-                    pool: { mode: transaction, size: 3 }
-                    primary: postgres://%1$s:%1$s@127.0.0.1:%3$d/%2$s
-                """.formatted(USER, DB, pg.port()));
+        pgmux = PgmuxSetup.of(pg, DB, USER).user("{ name: raw, password: raw, auth: password }").pool("{ mode: transaction, size: 3 }").start();
     }
 
     @AfterEach

@@ -30,13 +30,13 @@ public final class Pgmux implements AutoCloseable {
      */
     public static Pgmux start(String yaml) {
         String full = yaml;
-        if (!yaml.contains("listen: ")) {
+        if (!hasTopLevelKey(yaml, "listen")) {
             full = "listen: 127.0.0.1:0\n" + full;
         }
-        if (!yaml.contains("admin:")) {
+        if (!hasTopLevelKey(yaml, "admin")) {
             full = "admin: { listen: off }\n" + full;
         }
-        if (!yaml.contains("metrics:")) {
+        if (!hasTopLevelKey(yaml, "metrics")) {
             full = "metrics: { listen: off }\n" + full;
         }
         try {
@@ -47,6 +47,11 @@ public final class Pgmux implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("pgmux did not start: " + e.getMessage() + "\n" + full, e);
         }
+    }
+
+    /** A line of {@code yaml} starts with {@code key:} (not one nested in another key, like metrics' listen). */
+    private static boolean hasTopLevelKey(String yaml, String key) {
+        return yaml.lines().anyMatch(line -> line.startsWith(key + ":"));
     }
 
     /**
@@ -61,21 +66,6 @@ public final class Pgmux implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("pgmux did not start from " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * The usual test setup: one database {@code db} on {@code pg}, users app/app (SCRAM) plus any
-     * extra YAML for the pool.
-     */
-    public static Pgmux forDatabase(TestPostgres pg, String db, String poolYaml) {
-        return start("""
-                users:
-                  - { name: app, password: app }
-                databases:
-                  %s:
-                    pool: %s
-                    primary: postgres://app:app@127.0.0.1:%d/%s
-                """.formatted(db, poolYaml, pg.port(), db));
     }
 
     public int port() {

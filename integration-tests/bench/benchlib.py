@@ -30,8 +30,9 @@ import sys
 import time
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
-PROXIES = ("pgbouncer", "pgmux")
-LABEL = {"direct": "direct", "pgbouncer": "PgBouncer", "pgmux": "pgmux"}
+# pgmux-b: a second pgmux (another jar or other settings), for before/after ratios in one run
+PROXIES = ("pgbouncer", "pgmux", "pgmux-b")
+LABEL = {"direct": "direct", "pgbouncer": "PgBouncer", "pgmux": "pgmux", "pgmux-b": "pgmux-b"}
 WORKLOAD_DESC = {
     "select": "`-S -M simple`",
     "select-ext": "`-S -M extended`",
@@ -222,6 +223,8 @@ def fratio(r, mark=""):
 
 def analyse(rundir):
     meta = read_meta(os.path.join(rundir, "meta.tsv"))
+    if meta.get("pgmux_b_label"):
+        LABEL["pgmux-b"] = meta["pgmux_b_label"]  # what the second pgmux differs by, in every table
     clk = os.sysconf("SC_CLK_TCK")
     samples = Samples(os.path.join(rundir, "samples.csv"))
     runs = []
@@ -313,7 +316,7 @@ def analyse(rundir):
             wl_order.append(d["workload"])
         if d["target"] not in targets:
             targets.append(d["target"])
-    order = ["direct", "pgbouncer", "pgmux"]
+    order = ["direct", "pgbouncer", "pgmux", "pgmux-b"]
     targets.sort(key=lambda t: order.index(t) if t in order else 99)
     cells = {}
     for d in detail:
@@ -414,7 +417,7 @@ def charts(rundir, summary, keys, targets, img_prefix):
     for k in keys:
         if k[0] not in workloads:
             workloads.append(k[0])
-    colors = {"direct": "#7f7f7f", "pgbouncer": "#1f77b4", "pgmux": "#d62728"}
+    colors = {"direct": "#7f7f7f", "pgbouncer": "#1f77b4", "pgmux": "#d62728", "pgmux-b": "#2ca02c"}
     out = []
 
     def line_chart(field, fname, title, ylabel, logy=False):
@@ -469,19 +472,20 @@ def charts(rundir, summary, keys, targets, img_prefix):
     line_chart("tps", "bench-tps.png", "Median TPS vs clients (higher is better)", "TPS")
     line_chart("lat", "bench-latency.png", "Mean latency vs clients (lower is better)", "ms", logy=True)
     # CPU per transaction: grouped bars per cell, one bar per proxy
-    labels, vals = [], {t: [] for t in PROXIES}
+    prox = [t for t in PROXIES if t in targets]
+    labels, vals = [], {t: [] for t in prox}
     for k in keys:
-        if any((summary.get((k[0], k[1], t)) or {}).get("cpu_us_tx") for t in PROXIES):
+        if any((summary.get((k[0], k[1], t)) or {}).get("cpu_us_tx") for t in prox):
             labels.append(f"{k[0]}\nc={k[1]}")
-            for t in PROXIES:
+            for t in prox:
                 s = summary.get((k[0], k[1], t))
                 vals[t].append(s["cpu_us_tx"] if s and s.get("cpu_us_tx") is not None else 0.0)
     if labels:
         fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(labels) + 2), 3.8))
-        width = 0.38
+        width = 0.76 / len(prox)
         top = max(max(v) for v in vals.values()) or 1.0
-        for i, t in enumerate(PROXIES):
-            xs = [x + (i - 0.5) * width for x in range(len(labels))]
+        for i, t in enumerate(prox):
+            xs = [x + (i - (len(prox) - 1) / 2) * width for x in range(len(labels))]
             ax.bar(xs, vals[t], width, label=LABEL[t], color=colors[t])
             for x, v in zip(xs, vals[t]):
                 if v:
@@ -594,6 +598,9 @@ def render(rundir, meta, summary, keys, targets, detail, img_prefix, chart_files
         ("pgmux", meta.get("pgmux_commit")),
         ("pgmux event loops", meta.get("pgmux_transport") or None),
         ("pgmux JVM flags", f"`{meta.get('java_opts', '')}`"),
+        (LABEL["pgmux-b"], meta.get("pgmux_b_commit")),
+        (f"{LABEL['pgmux-b']} event loops", meta.get("pgmux_b_transport") or None),
+        (f"{LABEL['pgmux-b']} JVM flags", f"`{meta['pgmux_b_java_opts']}`" if meta.get("pgmux_b_java_opts") else None),
         ("Command", f"`{meta.get('command', '')}`"),
         ("Plan", meta.get("plan")),
     ]
@@ -616,6 +623,9 @@ def render(rundir, meta, summary, keys, targets, detail, img_prefix, chart_files
         hdr.append("pgmux / PgBouncer TPS")
     if has_dir:
         hdr.append("pgmux / direct TPS")
+    has_b = "pgmux-b" in have and "pgmux" in have
+    if has_b:
+        hdr.append(f"{LABEL['pgmux-b']} / pgmux TPS")
     hdr += [f"{LABEL[t]} lat ms" for t in have]
     if has_pgb:
         hdr.append("pgmux / PgBouncer lat")
@@ -633,6 +643,9 @@ def render(rundir, meta, summary, keys, targets, detail, img_prefix, chart_files
         if has_dir:
             d = ss.get("direct")
             row.append(fratio(ratio(m and m["tps"], d and d["tps"])) if m and d else "–")
+        if has_b:
+            mb = ss.get("pgmux-b")
+            row.append(fratio(ratio(mb and mb["tps"], m and m["tps"])) if m and mb else "–")
         for t in have:
             s = ss[t]
             row.append("n/a" if s and s["skip"] else fmt(s and s["lat"], 3))
@@ -655,8 +668,12 @@ def render(rundir, meta, summary, keys, targets, detail, img_prefix, chart_files
                  "host busy = all cores, whole machine (pgbench and PostgreSQL included).")
         L.append("")
         hdr = ["workload", "clients"] + [f"{LABEL[t]} CPU µs/tx" for t in prox]
-        if len(prox) == 2:
+        vs_pgb = "pgmux" in prox and "pgbouncer" in prox
+        vs_mux = "pgmux" in prox and "pgmux-b" in prox
+        if vs_pgb:
             hdr.append("pgmux / PgBouncer CPU")
+        if vs_mux:
+            hdr.append(f"{LABEL['pgmux-b']} / pgmux CPU")
         hdr += [f"{LABEL[t]} CPU %" for t in prox] + [f"{LABEL[t]} RSS MiB" for t in prox] + ["host busy"]
         L.append("| " + " | ".join(hdr) + " |")
         L.append("|" + "|".join(["---"] * 2 + ["---:"] * (len(hdr) - 2)) + "|")
@@ -666,8 +683,11 @@ def render(rundir, meta, summary, keys, targets, detail, img_prefix, chart_files
             for t in prox:
                 s = ss[t]
                 row.append("n/a" if not s or s["skip"] else fmt(s["cpu_us_tx"], 1))
-            if len(prox) == 2:
+            if vs_pgb:
                 a, b = ss["pgmux"], ss["pgbouncer"]
+                row.append(fratio(ratio(a and a["cpu_us_tx"], b and b["cpu_us_tx"])) if a and b else "–")
+            if vs_mux:
+                a, b = ss["pgmux-b"], ss["pgmux"]
                 row.append(fratio(ratio(a and a["cpu_us_tx"], b and b["cpu_us_tx"])) if a and b else "–")
             for t in prox:
                 s = ss[t]

@@ -30,7 +30,9 @@
 #   -T SECS          measured seconds per run  [DURATION]
 #   -r N             rounds                    [ROUNDS]
 #   -j N             pgbench threads (min(N, clients))         [JOBS=2]
-#   -t "LIST"        targets, in run order     [TARGETS="direct pgbouncer pgmux"]
+#   -t "LIST"        targets, in run order     [TARGETS="direct pgbouncer pgmux"]; add
+#                    pgmux-b for a second pgmux (PGMUX_B_* below): a change measured against
+#                    the code before it, or one setting against another, in one interleaved run
 #   -o DIR           run directory             [OUT_DIR=./bench-out/<timestamp>]
 #   --warmup SECS    pgmux warm-up before measuring (JIT)      [WARMUP]
 #   --update-docs    write the results section into docs/benchmarks.md (between
@@ -51,6 +53,9 @@
 #   JAVA=java  PGMUX_JAVA_OPTS=...             JVM and its flags (default in docs/benchmarks.md)
 #   PGMUX_WORKERS=0                            pgmux event loops (0 = half the cores, at least one)
 #   PGMUX_TRANSPORT=auto                       pgmux transport: auto, io_uring, epoll, nio
+#   PGMUX_B_PORT=6541 PGMUX_B_JAR PGMUX_B_JAVA_OPTS PGMUX_B_WORKERS PGMUX_B_TRANSPORT
+#                                              target pgmux-b; each defaults to pgmux's value
+#   PGMUX_B_LABEL=pgmux-b                      its name in the report, e.g. "before" or "epoll"
 #   PGBOUNCER_BIN=<auto>                       pgbouncer binary (PATH, then /usr/sbin)
 #   PYTHON=<auto>                              python3 used for sampling and the report
 #   SETTLE=1 (quick 0.5)  CONNECT_MS=35  SAMPLE_INTERVAL=0.25   see docs/benchmarks.md
@@ -93,6 +98,12 @@ JAVA=${JAVA:-java}
 PGMUX_JAVA_OPTS=${PGMUX_JAVA_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:ParallelGCThreads=2 -XX:+PerfDisableSharedMem -Dio.netty.leakDetection.level=disabled"}
 PGMUX_WORKERS=${PGMUX_WORKERS:-0}
 PGMUX_TRANSPORT=${PGMUX_TRANSPORT:-auto}
+PGMUX_B_PORT=${PGMUX_B_PORT:-6541}
+PGMUX_B_JAR=${PGMUX_B_JAR:-$PGMUX_JAR}
+PGMUX_B_JAVA_OPTS=${PGMUX_B_JAVA_OPTS:-$PGMUX_JAVA_OPTS}
+PGMUX_B_WORKERS=${PGMUX_B_WORKERS:-$PGMUX_WORKERS}
+PGMUX_B_TRANSPORT=${PGMUX_B_TRANSPORT:-$PGMUX_TRANSPORT}
+PGMUX_B_LABEL=${PGMUX_B_LABEL:-pgmux-b}
 TARGETS=${TARGETS:-"direct pgbouncer pgmux"}
 JOBS=${JOBS:-2}
 SETTLE=${SETTLE:-}
@@ -185,7 +196,7 @@ for spec in $MATRIX; do
   for c in "${cl[@]}"; do CELLS+=("$w $c"); done
 done
 [[ ${#CELLS[@]} -gt 0 ]] || die "empty matrix"
-for t in $TARGETS; do [[ $t == direct || $t == pgbouncer || $t == pgmux ]] || die "unknown target '$t'"; done
+for t in $TARGETS; do [[ $t == direct || $t == pgbouncer || $t == pgmux || $t == pgmux-b ]] || die "unknown target '$t'"; done
 
 # ---------------------------------------------------------------- tools
 pick_python() {
@@ -226,7 +237,7 @@ for t in pgbench psql timeout; do command -v $t >/dev/null 2>&1 || missing+=("$t
 if [[ ${#missing[@]} -gt 0 ]]; then
   die "missing: ${missing[*]} (Debian: apt-get install postgresql-client-15 coreutils)"
 fi
-if [[ " $TARGETS " == *" pgmux "* ]] && ! command -v "$JAVA" >/dev/null 2>&1; then
+if [[ " $TARGETS " == *" pgmux"* ]] && ! command -v "$JAVA" >/dev/null 2>&1; then
   die "java not found ($JAVA): pgmux needs Java 17 (apt-get install openjdk-17-jre-headless)"
 fi
 BOUNCER_BIN=${PGBOUNCER_BIN:-$(command -v pgbouncer || { [[ -x /usr/sbin/pgbouncer ]] && echo /usr/sbin/pgbouncer; } || true)}
@@ -274,7 +285,8 @@ mkdir -p "$OUT_DIR/logs" || die "cannot create $OUT_DIR"
 OUT_DIR=$(cd "$OUT_DIR" && pwd)
 STATE=$(mktemp -d /tmp/pgmux-bench.XXXXXX) || die "mktemp failed"
 chmod 755 "$STATE"
-PGMUX_PID= BOUNCER_PID= SAMPLER_PID= PGBENCH_PID=
+BOUNCER_PID= SAMPLER_PID= PGBENCH_PID=
+declare -A MUX_PID=()   # pgmux and pgmux-b, by target name
 NOTES=()
 
 stop_pid() {  # pid name seconds
@@ -290,10 +302,13 @@ cleanup() {
   trap - EXIT INT TERM
   [[ -n $PGBENCH_PID ]] && kill -TERM "$PGBENCH_PID" 2>/dev/null
   [[ -n $SAMPLER_PID ]] && stop_pid "$SAMPLER_PID" sampler 5
-  if [[ -n $PGMUX_PID ]]; then log "stopping pgmux (pid $PGMUX_PID)"; stop_pid "$PGMUX_PID" pgmux 15; fi
+  local n
+  for n in "${!MUX_PID[@]}"; do log "stopping $n (pid ${MUX_PID[$n]})"; stop_pid "${MUX_PID[$n]}" "$n" 15; done
   if [[ -n $BOUNCER_PID ]]; then log "stopping PgBouncer (pid $BOUNCER_PID)"; stop_pid "$BOUNCER_PID" pgbouncer 10; fi
-  cp "$STATE/pgmux.log" "$OUT_DIR/pgmux.log" 2>/dev/null
-  cp "$STATE/pgmux.yaml" "$OUT_DIR/pgmux.yaml" 2>/dev/null
+  for n in pgmux pgmux-b; do
+    cp "$STATE/$n.log" "$OUT_DIR/$n.log" 2>/dev/null
+    cp "$STATE/$n.yaml" "$OUT_DIR/$n.yaml" 2>/dev/null
+  done
   cp "$STATE/pgbouncer/pgbouncer.log" "$OUT_DIR/pgbouncer.log" 2>/dev/null
   grep -v '^auth_file' "$STATE/pgbouncer/pgbouncer.ini" >"$OUT_DIR/pgbouncer.ini" 2>/dev/null
   rm -rf "$STATE"
@@ -472,37 +487,49 @@ EOF
   log "PgBouncer ($BOUNCER_VER) pid $BOUNCER_PID on 127.0.0.1:$PGBOUNCER_PORT, transaction pool $POOL_SIZE"
 }
 
-# ---------------------------------------------------------------- 3. pgmux
-PGMUX_COMMIT=
-start_pgmux() {
-  ( ulimit -n "$NOFILE" 2>/dev/null; exec "$JAVA" $PGMUX_JAVA_OPTS -jar "$STATE/pgmux.jar" --config "$STATE/pgmux.yaml" ) \
-    >>"$STATE/pgmux.log" 2>&1 </dev/null &
-  PGMUX_PID=$!
-  echo "$PGMUX_PID" >"$STATE/pgmux.pid"
+# ---------------------------------------------------------------- 3. pgmux (and pgmux-b)
+# one function pair for both instances; NAME is the target: pgmux or pgmux-b
+declare -A MUX_PORT=([pgmux]=$PGMUX_PORT [pgmux-b]=$PGMUX_B_PORT) MUX_JAR=([pgmux]=$PGMUX_JAR [pgmux-b]=$PGMUX_B_JAR)
+declare -A MUX_OPTS=([pgmux]=$PGMUX_JAVA_OPTS [pgmux-b]=$PGMUX_B_JAVA_OPTS)
+declare -A MUX_WORKERS=([pgmux]=$PGMUX_WORKERS [pgmux-b]=$PGMUX_B_WORKERS)
+declare -A MUX_TRANSPORT=([pgmux]=$PGMUX_TRANSPORT [pgmux-b]=$PGMUX_B_TRANSPORT)
+declare -A MUX_COMMIT=()
+start_pgmux() {  # NAME
+  local n=$1 port=${MUX_PORT[$1]} pid
+  ( ulimit -n "$NOFILE" 2>/dev/null; exec "$JAVA" ${MUX_OPTS[$n]} -jar "$STATE/$n.jar" --config "$STATE/$n.yaml" ) \
+    >>"$STATE/$n.log" 2>&1 </dev/null &
+  pid=$!
+  MUX_PID[$n]=$pid
+  echo "$pid" >"$STATE/$n.pid"
   local i
   for i in $(seq 1 120); do
-    kill -0 "$PGMUX_PID" 2>/dev/null || die "pgmux exited during start-up: $(tail -20 "$STATE/pgmux.log")"
-    psql -X -Atq -h 127.0.0.1 -p "$PGMUX_PORT" -U "$BENCH_USER" -d "$BENCH_DB" -c 'select 1' >/dev/null 2>&1 && break
+    kill -0 "$pid" 2>/dev/null || die "$n exited during start-up: $(tail -20 "$STATE/$n.log")"
+    psql -X -Atq -h 127.0.0.1 -p "$port" -U "$BENCH_USER" -d "$BENCH_DB" -c 'select 1' >/dev/null 2>&1 && break
     sleep 0.25
   done
-  psql -X -Atq -h 127.0.0.1 -p "$PGMUX_PORT" -U "$BENCH_USER" -d "$BENCH_DB" -c 'select 1' >/dev/null 2>&1 ||
-    die "cannot query through pgmux on :$PGMUX_PORT; log: $(tail -20 "$STATE/pgmux.log")"
-  log "pgmux pid $PGMUX_PID on 127.0.0.1:$PGMUX_PORT, transaction pool $POOL_SIZE ($JAVA $PGMUX_JAVA_OPTS)"
+  psql -X -Atq -h 127.0.0.1 -p "$port" -U "$BENCH_USER" -d "$BENCH_DB" -c 'select 1' >/dev/null 2>&1 ||
+    die "cannot query through $n on :$port; log: $(tail -20 "$STATE/$n.log")"
+  log "$n pid $pid on 127.0.0.1:$port, transaction pool $POOL_SIZE ($JAVA ${MUX_OPTS[$n]})"
 }
-prepare_pgmux() {
-  [[ -f $PGMUX_JAR ]] || die "pgmux jar not found at $PGMUX_JAR; build it: (cd $REPO && mvn -o -q install -DskipTests)"
-  port_busy "$PGMUX_PORT" && die "port $PGMUX_PORT is in use: set PGMUX_PORT to a free port"
-  cp "$PGMUX_JAR" "$STATE/pgmux.jar" || die "cannot copy $PGMUX_JAR"
-  local sha; sha=$(sha256sum "$STATE/pgmux.jar" | cut -c1-12)
-  local head dirty=""
-  head=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
-  [[ -n $(git -C "$REPO" status --porcelain -- proxy config pom.xml 2>/dev/null) ]] && dirty=" + uncommitted changes in proxy/ or config/"
-  PGMUX_COMMIT="commit $head$dirty (jar built $(date -r "$PGMUX_JAR" '+%F %T'), sha256 $sha…)"
-  cat >"$STATE/pgmux.yaml" <<EOF
+prepare_pgmux() {  # NAME
+  local n=$1 jar=${MUX_JAR[$1]} port=${MUX_PORT[$1]}
+  [[ -f $jar ]] || die "$n jar not found at $jar; build it: (cd $REPO && mvn -o -q install -DskipTests)"
+  port_busy "$port" && die "port $port is in use: set PGMUX_PORT (or PGMUX_B_PORT) to a free port"
+  cp "$jar" "$STATE/$n.jar" || die "cannot copy $jar"
+  local sha; sha=$(sha256sum "$STATE/$n.jar" | cut -c1-12)
+  if [[ $jar -ef $REPO/proxy/target/pgmux.jar ]]; then
+    local head dirty=""
+    head=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    [[ -n $(git -C "$REPO" status --porcelain -- proxy config pom.xml 2>/dev/null) ]] && dirty=" + uncommitted changes in proxy/ or config/"
+    MUX_COMMIT[$n]="commit $head$dirty (jar built $(date -r "$jar" '+%F %T'), sha256 $sha…)"
+  else
+    MUX_COMMIT[$n]="$jar (built $(date -r "$jar" '+%F %T'), sha256 $sha…)"
+  fi
+  cat >"$STATE/$n.yaml" <<EOF
 # written by pgmux integration-tests/bench/run.sh
-listen: 127.0.0.1:$PGMUX_PORT
-workers: $PGMUX_WORKERS
-transport: $PGMUX_TRANSPORT
+listen: 127.0.0.1:$port
+workers: ${MUX_WORKERS[$n]}
+transport: ${MUX_TRANSPORT[$n]}
 shutdown_timeout: 5s
 admin: { listen: off }
 metrics: { listen: off }
@@ -515,16 +542,19 @@ databases:
     pool: { mode: transaction, size: $POOL_SIZE }
     primary: postgres://$BENCH_USER:$BENCH_PASSWORD@$PG_HOST:$PG_PORT/$BENCH_DB
 EOF
-  start_pgmux
+  start_pgmux "$n"
+}
+event_loops() {  # NAME -> "io_uring, 1 event loops", from its start-up line
+  grep -m1 -o 'pgmux listening on [^ ]* ([^)]*)' "$STATE/$1.log" 2>/dev/null | sed 's/.*(//; s/)//; s/, [0-9]* databases$//'
 }
 
-declare -A PORT=([direct]=$PG_PORT [pgbouncer]=$PGBOUNCER_PORT [pgmux]=$PGMUX_PORT)
-declare -A HOST=([direct]=$PG_HOST [pgbouncer]=127.0.0.1 [pgmux]=127.0.0.1)
+declare -A PORT=([direct]=$PG_PORT [pgbouncer]=$PGBOUNCER_PORT [pgmux]=$PGMUX_PORT [pgmux-b]=$PGMUX_B_PORT)
+declare -A HOST=([direct]=$PG_HOST [pgbouncer]=127.0.0.1 [pgmux]=127.0.0.1 [pgmux-b]=127.0.0.1)
 declare -A SKIPWHY=()
 if [[ " $TARGETS " == *" pgbouncer "* ]]; then
   if [[ -n $SKIP_PGBOUNCER_WHY ]]; then SKIPWHY[pgbouncer]=$SKIP_PGBOUNCER_WHY; else start_pgbouncer; fi
 fi
-[[ " $TARGETS " == *" pgmux "* ]] && prepare_pgmux
+for n in pgmux pgmux-b; do [[ " $TARGETS " == *" $n "* ]] && prepare_pgmux "$n"; done
 
 # ---------------------------------------------------------------- metadata, sampler
 JAVA_VER=$("$JAVA" -version 2>&1 | head -1)
@@ -539,9 +569,15 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
   printf 'pgbouncer_version\t%s\n' "${BOUNCER_VER:-not run${SKIP_PGBOUNCER_WHY:+: $SKIP_PGBOUNCER_WHY}}"
   printf 'pgbench_version\t%s\n' "$(pgbench --version)"
   printf 'java_version\t%s\n' "$JAVA_VER"
-  printf 'pgmux_commit\t%s\n' "${PGMUX_COMMIT:-not run}"
-  printf 'pgmux_transport\t%s\n' "$(grep -m1 -o 'pgmux listening on [^ ]* ([^)]*)' "$STATE/pgmux.log" 2>/dev/null | sed 's/.*(//; s/)//; s/, [0-9]* databases$//')"
+  printf 'pgmux_commit\t%s\n' "${MUX_COMMIT[pgmux]:-not run}"
+  printf 'pgmux_transport\t%s\n' "$(event_loops pgmux)"
   printf 'java_opts\t%s\n' "$PGMUX_JAVA_OPTS"
+  if [[ -n ${MUX_COMMIT[pgmux-b]:-} ]]; then
+    printf 'pgmux_b_label\t%s\n' "$PGMUX_B_LABEL"
+    printf 'pgmux_b_commit\t%s\n' "${MUX_COMMIT[pgmux-b]}"
+    printf 'pgmux_b_transport\t%s\n' "$(event_loops pgmux-b)"
+    printf 'pgmux_b_java_opts\t%s\n' "$PGMUX_B_JAVA_OPTS"
+  fi
   printf 'command\t%s\n' "integration-tests/bench/run.sh $ORIG_ARGS"
   printf 'plan\t%s\n' "$PLAN"
   printf 'run_dir_rel\t%s\n' "bench-out/$(basename "$OUT_DIR")"
@@ -550,7 +586,7 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 } >"$OUT_DIR/meta.tsv"
 
 "$PY" "$LIB" sample "$OUT_DIR/samples.csv" "$SAMPLE_INTERVAL" \
-  pgmux="$STATE/pgmux.pid" pgbouncer="$STATE/pgbouncer/pgbouncer.pid" &
+  pgmux="$STATE/pgmux.pid" pgmux-b="$STATE/pgmux-b.pid" pgbouncer="$STATE/pgbouncer/pgbouncer.pid" &
 SAMPLER_PID=$!
 
 # ---------------------------------------------------------------- pgbench runs
@@ -581,13 +617,15 @@ pgbench_run() {  # target workload clients duration logfile -> rc
 
 check_proxies() {  # after a run: restart a proxy that died, and say so
   local what=$1
-  if [[ -n $PGMUX_PID ]] && ! kill -0 "$PGMUX_PID" 2>/dev/null; then
-    local msg="pgmux (pid $PGMUX_PID) died during $what; last log lines: $(tail -5 "$STATE/pgmux.log" | tr '\n' ' ' | cut -c1-400)"
-    warn "$msg"; NOTES+=("$msg"); RUN_NOTE="pgmux died"
-    cp "$STATE/pgmux.log" "$OUT_DIR/pgmux-crash-$(date +%H%M%S).log"
-    start_pgmux
-    NOTES+=("pgmux restarted after that; later runs had no warm-up")
-  fi
+  local n
+  for n in "${!MUX_PID[@]}"; do
+    kill -0 "${MUX_PID[$n]}" 2>/dev/null && continue
+    local msg="$n (pid ${MUX_PID[$n]}) died during $what; last log lines: $(tail -5 "$STATE/$n.log" | tr '\n' ' ' | cut -c1-400)"
+    warn "$msg"; NOTES+=("$msg"); RUN_NOTE="$n died"
+    cp "$STATE/$n.log" "$OUT_DIR/$n-crash-$(date +%H%M%S).log"
+    start_pgmux "$n"
+    NOTES+=("$n restarted after that; later runs had no warm-up")
+  done
   if [[ -n $BOUNCER_PID ]] && ! kill -0 "$BOUNCER_PID" 2>/dev/null; then
     local msg="PgBouncer (pid $BOUNCER_PID) died during $what"
     warn "$msg"; NOTES+=("$msg"); RUN_NOTE="pgbouncer died"; BOUNCER_PID=
@@ -608,7 +646,7 @@ if ((WARMUP > 0)); then
   ((per < 2)) && per=2
   for t in $TARGETS; do
     target_ok "$t" 16 || continue
-    if [[ $t == pgmux ]]; then ws=("${warm_workloads[@]}"); secs=$per; else ws=(select); secs=2; fi
+    if [[ $t == pgmux* ]]; then ws=("${warm_workloads[@]}"); secs=$per; else ws=(select); secs=2; fi
     for w in "${ws[@]}"; do
       log "warm-up: $t $w, 16 clients, ${secs}s"
       pgbench_run "$t" "$w" 16 "$secs" "$OUT_DIR/logs/warmup-$t-$w.log"

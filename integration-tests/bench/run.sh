@@ -35,6 +35,7 @@
 #                    the code before it, or one setting against another, in one interleaved run
 #   -o DIR           run directory             [OUT_DIR=./bench-out/<timestamp>]
 #   --warmup SECS    pgmux warm-up before measuring (JIT)      [WARMUP]
+#                    plus LOGIN_WARMUP=60 s of pgbench -C when the matrix has select-conn
 #   --update-docs    write the results section into docs/benchmarks.md (between
 #                    <!-- bench:begin --> and <!-- bench:end -->) and the charts into docs/img/
 #   --label TEXT     a line shown on top of the results section  [LABEL]
@@ -109,6 +110,7 @@ JOBS=${JOBS:-2}
 SETTLE=${SETTLE:-}
 CONNECT_MS=${CONNECT_MS:-35}
 SAMPLE_INTERVAL=${SAMPLE_INTERVAL:-0.25}
+LOGIN_WARMUP=${LOGIN_WARMUP:-60}
 NOFILE=${NOFILE:-20000}
 LABEL=${LABEL:-}
 OUT_DIR=${OUT_DIR:-}
@@ -634,10 +636,10 @@ check_proxies() {  # after a run: restart a proxy that died, and say so
 }
 
 # warm-up: PostgreSQL's caches (direct) and both proxies; pgmux longest (JIT)
-warm_workloads=()
+warm_workloads=() warm_logins=0
 for cell in "${CELLS[@]}"; do
   read -r w c <<<"$cell"
-  [[ $w == select-conn ]] && continue
+  [[ $w == select-conn ]] && { warm_logins=1; continue; }
   [[ " ${warm_workloads[*]} " == *" $w "* ]] || warm_workloads+=("$w")
 done
 [[ ${#warm_workloads[@]} -gt 0 ]] || warm_workloads=(select)
@@ -652,6 +654,13 @@ if ((WARMUP > 0)); then
       pgbench_run "$t" "$w" 16 "$secs" "$OUT_DIR/logs/warmup-$t-$w.log"
       check_proxies "warm-up"
     done
+    # the login path runs once per connection: at ~200 logins/s it takes a minute of -C before
+    # the JIT has compiled it, as it has in a pgmux that has been up for a while
+    if [[ $t == pgmux* && $warm_logins == 1 ]] && ((LOGIN_WARMUP > 0)); then
+      log "warm-up: $t select-conn (logins), 16 clients, ${LOGIN_WARMUP}s"
+      pgbench_run "$t" select-conn 16 "$LOGIN_WARMUP" "$OUT_DIR/logs/warmup-$t-select-conn.log"
+      check_proxies "warm-up"
+    fi
   done
 fi
 

@@ -1,6 +1,5 @@
 package io.pgmux.config;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** How pgmux authenticates a client ({@code users[].auth}), named as in {@code pg_hba.conf}. */
@@ -27,15 +26,9 @@ public enum AuthMethod {
 
     /** Looks a method up by its YAML spelling or alias, ignoring case. */
     public static Optional<AuthMethod> fromConfigName(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (lower.equals("cleartext") || lower.equals("plain")) {
+        if (name.equalsIgnoreCase("cleartext") || name.equalsIgnoreCase("plain")) {
             return Optional.of(PASSWORD);
         }
-        for (AuthMethod m : values()) {
-            if (m.configName.equals(lower)) {
-                return Optional.of(m);
-            }
-        }
-        return Optional.empty();
+        return ConfigNames.lookup(values(), AuthMethod::configName, name);
     }
 }

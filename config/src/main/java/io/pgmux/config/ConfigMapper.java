@@ -47,7 +47,8 @@ final class ConfigMapper {
 
     private static final List<String> POOL_MODES = ConfigNames.all(PoolMode.values(), PoolMode::configName);
     private static final List<String> LOG_FORMATS = ConfigNames.all(LogFormat.values(), LogFormat::configName);
-    private static final List<String> AUTH_METHODS = List.of("scram-sha-256", "md5", "password", "trust");
+    private static final List<String> AUTH_METHODS = ConfigNames.all(AuthMethod.values(), AuthMethod::configName);
+    private static final List<String> TRANSPORTS = ConfigNames.all(TransportKind.values(), TransportKind::configName);
     private static final List<String> SESSION_STATE_POLICIES = ConfigNames.all(SessionStatePolicy.values(), SessionStatePolicy::configName);
     private static final Set<String> DISABLED = Set.of("", "off", "false");
     /** A number with a time unit ({@code 10s}, {@code 500ms}, {@code -5s}); anything else is read as a size. */
@@ -89,9 +90,7 @@ final class ConfigMapper {
         ProxyConfig config = new ProxyConfig(
                 top.value("listen", HostPort::parse, base.listen()),
                 top.integer("workers", base.workers()),
-                top.choice("transport", ConfigNames.all(TransportKind.values(), TransportKind::configName),
-                        TransportKind::fromConfigName,
-                        base.transport()),
+                top.choice("transport", TRANSPORTS, TransportKind::fromConfigName, base.transport()),
                 top.duration("shutdown_timeout", base.shutdownTimeout()),
                 section(top, "admin", ADMIN_KEYS).map(ConfigMapper::admin).orElse(base.admin()),
                 section(top, "metrics", METRICS_KEYS).map(ConfigMapper::metrics).orElse(base.metrics()),

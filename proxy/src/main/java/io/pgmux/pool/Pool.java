@@ -253,13 +253,6 @@ public final class Pool {
         return new PoolCounts(active, idle, opening, waiting);
     }
 
-    /** Closes every idle connection, e.g. at shutdown. */
-    public void closeIdle() {
-        for (LoopPool p : partitions) {
-            p.loop().execute(p::closeAllIdle);
-        }
-    }
-
     // --- admin console (issue 4) ---
 
     int generation() {

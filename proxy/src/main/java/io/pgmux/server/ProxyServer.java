@@ -311,11 +311,10 @@ public final class ProxyServer implements SessionContext {
         for (ClientSession s : clients.sessions()) {
             s.clientChannel().close();
         }
-        pools.values().forEach(Pool::closeIdle);
-        clusters.stop();
-        sleep(100);
-        // what is left (a cut-off transaction's connection, one being reset): closed, and waited
-        // for, before the loops stop, so that every server sees its connection end
+        clusters.stop(); // no more health checks (and reconnects) from here on
+        // every server connection (idle ones, a cut-off transaction's, one being reset, the
+        // monitors'): closed, and waited for, before the loops stop, so that every server sees
+        // its connection end
         if (connector != null) {
             connector.closeAll().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }

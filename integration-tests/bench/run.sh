@@ -60,6 +60,7 @@
 #   PGBOUNCER_BIN=<auto>                       pgbouncer binary (PATH, then /usr/sbin)
 #   PYTHON=<auto>                              python3 used for sampling and the report
 #   SETTLE=1 (quick 0.5)  CONNECT_MS=35  SAMPLE_INTERVAL=0.25   see docs/benchmarks.md
+#   WARM_CLIENTS=3*POOL_SIZE  LOGIN_WARMUP=60  clients of the warm-up; seconds of -C warm-up
 #   SKIP_REPEATED_FAILURES=0 (quick 1)         don't repeat a run that failed in an earlier round
 #
 # WHAT IT DOES
@@ -111,6 +112,9 @@ SETTLE=${SETTLE:-}
 CONNECT_MS=${CONNECT_MS:-35}
 SAMPLE_INTERVAL=${SAMPLE_INTERVAL:-0.25}
 LOGIN_WARMUP=${LOGIN_WARMUP:-60}
+# more clients than the pool has connections, so that the warm-up also runs (and the JIT
+# compiles) the pool's wait queue and hand-off, which every cell above POOL_SIZE clients uses
+WARM_CLIENTS=${WARM_CLIENTS:-$((POOL_SIZE * 3))}
 NOFILE=${NOFILE:-20000}
 LABEL=${LABEL:-}
 OUT_DIR=${OUT_DIR:-}
@@ -650,8 +654,8 @@ if ((WARMUP > 0)); then
     target_ok "$t" 16 || continue
     if [[ $t == pgmux* ]]; then ws=("${warm_workloads[@]}"); secs=$per; else ws=(select); secs=2; fi
     for w in "${ws[@]}"; do
-      log "warm-up: $t $w, 16 clients, ${secs}s"
-      pgbench_run "$t" "$w" 16 "$secs" "$OUT_DIR/logs/warmup-$t-$w.log"
+      log "warm-up: $t $w, $WARM_CLIENTS clients, ${secs}s"
+      pgbench_run "$t" "$w" "$WARM_CLIENTS" "$secs" "$OUT_DIR/logs/warmup-$t-$w.log"
       check_proxies "warm-up"
     done
     # the login path runs once per connection: at ~200 logins/s it takes a minute of -C before

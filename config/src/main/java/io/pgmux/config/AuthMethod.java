@@ -11,7 +11,12 @@ public enum AuthMethod {
     /** Clear-text password; YAML aliases {@code cleartext} and {@code plain}. */
     PASSWORD("password"),
     /** No password asked. */
-    TRUST("trust");
+    TRUST("trust"),
+    /**
+     * The client's TLS certificate, whose common name must be the user name (PostgreSQL's and
+     * PgBouncer's {@code cert}); needs {@code tls.client_mode} verify-ca or verify-full.
+     */
+    CERT("cert");
 
     private final String configName;
 

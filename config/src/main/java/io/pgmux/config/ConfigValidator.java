@@ -80,6 +80,10 @@ final class ConfigValidator {
             readable("tls.cert_file", tls.certFile(), "tls.client_mode", why);
             readable("tls.key_file", tls.keyFile(), "tls.client_mode", why);
         }
+        if (tls.clientMode().requiresCertificate()) {
+            readable("tls.client_ca_file", tls.clientCaFile(), "tls.client_mode",
+                    "needed by client_mode " + tls.clientMode().configName());
+        }
         if (tls.serverMode().verifies()) {
             readable("tls.ca_file", tls.caFile(), "tls.server_mode", "needed by server_mode " + tls.serverMode().configName());
         }
@@ -121,11 +125,15 @@ final class ConfigValidator {
                 firstPath.put(user.name(), path + ".name");
             }
             atLeast(path + ".max_client_connections", user.maxClientConnections(), 0);
-            if (user.password() == null && user.auth() != AuthMethod.TRUST) {
-                report(path + ".password", "required unless auth is trust");
+            if (user.password() == null && user.auth() != AuthMethod.TRUST && user.auth() != AuthMethod.CERT) {
+                report(path + ".password", "required unless auth is trust or cert");
             } else if (user.password() != null && user.auth() == AuthMethod.SCRAM_SHA_256
                     && user.password().kind() == Secret.Kind.MD5) {
                 report(path + ".password", MD5_FOR_SCRAM);
+            }
+            if (user.auth() == AuthMethod.CERT && !config.tls().clientMode().requiresCertificate()) {
+                report(path + ".auth", "cert needs tls.client_mode verify-ca or verify-full (client certificates "
+                        + "checked against tls.client_ca_file)");
             }
         }
         List<String> admins = config.admin().users();

@@ -15,10 +15,12 @@ import java.util.Optional;
  * @param keyFile    the private key of {@code certFile} (PEM, PKCS#8 or PKCS#1 RSA, unencrypted), or null
  * @param serverMode whether pgmux asks the servers for TLS and how it checks their certificates
  * @param caFile     CA certificates (PEM) a server's certificate must chain to, for the verify modes; or null
+ * @param clientCaFile CA certificates (PEM) a client's certificate must chain to, for the client verify modes; or null
  */
-public record TlsConfig(ClientMode clientMode, Path certFile, Path keyFile, ServerMode serverMode, Path caFile) {
+public record TlsConfig(ClientMode clientMode, Path certFile, Path keyFile, ServerMode serverMode, Path caFile,
+                        Path clientCaFile) {
 
-    /** PgBouncer's {@code client_tls_sslmode}, without the client-certificate modes. */
+    /** PgBouncer's {@code client_tls_sslmode}. */
     public enum ClientMode {
         /** SSLRequest is answered {@code N}: clients talk in plain text. */
         DISABLE,
@@ -27,10 +29,24 @@ public record TlsConfig(ClientMode clientMode, Path certFile, Path keyFile, Serv
         /** TLS when the client asks for it, plain text otherwise. */
         PREFER,
         /** Only TLS: a client that logs in without it is refused with 28000. */
-        REQUIRE;
+        REQUIRE,
+        /** Only TLS, with a client certificate signed by {@code client_ca_file}. */
+        VERIFY_CA,
+        /** The same as {@link #VERIFY_CA} on this leg, as in PgBouncer ({@code auth: cert} checks the name). */
+        VERIFY_FULL;
 
         public String configName() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** True when a client must log in over TLS. */
+        public boolean required() {
+            return this == REQUIRE || requiresCertificate();
+        }
+
+        /** True when a client must show a certificate that chains to {@code client_ca_file}. */
+        public boolean requiresCertificate() {
+            return this == VERIFY_CA || this == VERIFY_FULL;
         }
 
         public static Optional<ClientMode> fromConfigName(String name) {
@@ -76,9 +92,14 @@ public record TlsConfig(ClientMode clientMode, Path certFile, Path keyFile, Serv
         Objects.requireNonNull(serverMode, "serverMode");
     }
 
+    /** Settings without client certificates. */
+    public TlsConfig(ClientMode clientMode, Path certFile, Path keyFile, ServerMode serverMode, Path caFile) {
+        this(clientMode, certFile, keyFile, serverMode, caFile, null);
+    }
+
     /** TLS off on both legs, no files. */
     public static TlsConfig defaults() {
-        return new TlsConfig(ClientMode.DISABLE, null, null, ServerMode.DISABLE, null);
+        return new TlsConfig(ClientMode.DISABLE, null, null, ServerMode.DISABLE, null, null);
     }
 
     /** True when clients may (or must) use TLS. */

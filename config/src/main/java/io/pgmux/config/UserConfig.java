@@ -7,7 +7,7 @@ import java.util.Optional;
  * A client login known to pgmux ({@code users:} item).
  *
  * @param name     the user name clients send in the startup message
- * @param password the password, hash or verifier; {@code null} only for {@link AuthMethod#TRUST}
+ * @param password the password, hash or verifier; {@code null} only for {@link AuthMethod#TRUST} and {@link AuthMethod#CERT}
  * @param auth     how the client is authenticated
  * @param maxClientConnections logged-in clients of this user at once; past it a login gets 53300; 0 = no limit
  */

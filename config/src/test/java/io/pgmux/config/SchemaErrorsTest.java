@@ -91,7 +91,7 @@ class SchemaErrorsTest {
                 "t.yaml:2:5: users[0]: expected a mapping",
                 "t.yaml:3:7: users[1].name: expected a string",
                 "t.yaml:3:18: users[1].password: expected a string",
-                "t.yaml:3:38: users[1].auth: expected one of scram-sha-256, md5, password, trust",
+                "t.yaml:3:38: users[1].auth: expected one of scram-sha-256, md5, password, trust, cert",
                 "t.yaml:7:7: databases.app.pool.mode: expected one of session, transaction, statement",
                 "t.yaml:8:7: databases.app.pool.size: expected a number",
                 "t.yaml:9:7: databases.app.pool.track_extra_parameters: expected a list",

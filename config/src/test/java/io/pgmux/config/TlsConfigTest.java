@@ -54,9 +54,66 @@ class TlsConfigTest {
         assertTrue(message.startsWith("t.yaml:1:8: tls.server_mode: "), message);
         assertTrue(message.contains("verify-full"), message);
         assertTrue(message.endsWith("expected one of disable, prefer, require, verify-ca, verify-full"), message);
-        String client = fail("tls: { client_mode: verify-ca }\n").getMessage();
+        String client = fail("tls: { client_mode: verify_ca }\n").getMessage();
         assertTrue(client.contains("tls.client_mode"));
-        assertTrue(client.endsWith("tls.client_mode: expected one of disable, allow, prefer, require"), client);
+        assertTrue(client.endsWith("tls.client_mode: expected one of disable, allow, prefer, require, verify-ca, verify-full"),
+                client);
+    }
+
+    @Test
+    void clientCertificateModesNeedTheClientsCa() throws IOException {
+        Path cert = file("c.pem");
+        Path key = file("k.pem");
+        Path clientCa = file("clients.pem");
+        TlsConfig tls = parse("""
+                tls:
+                  client_mode: verify-ca
+                  cert_file: %s
+                  key_file: %s
+                  client_ca_file: %s
+                """.formatted(cert, key, clientCa)).tls();
+        assertEquals(new TlsConfig(TlsConfig.ClientMode.VERIFY_CA, cert, key, TlsConfig.ServerMode.DISABLE, null, clientCa),
+                tls);
+        assertTrue(tls.clientMode().required());
+        assertTrue(tls.clientMode().requiresCertificate());
+        assertTrue(TlsConfig.ClientMode.REQUIRE.required());
+        assertEquals(false, TlsConfig.ClientMode.REQUIRE.requiresCertificate());
+        assertEquals(false, TlsConfig.ClientMode.PREFER.required());
+        TestYaml.assertProblems("""
+                tls:
+                  client_mode: verify-full
+                  cert_file: %s
+                  key_file: %s
+                  ca_file: %s
+                """.formatted(cert, key, clientCa),
+                "t.yaml:2:3: tls.client_ca_file: required: needed by client_mode verify-full");
+    }
+
+    @Test
+    void certUsersNeedClientCertificatesAndNoPassword() throws IOException {
+        Path cert = file("c.pem");
+        Path key = file("k.pem");
+        Path clientCa = file("clients.pem");
+        String users = """
+                users:
+                  - { name: batch, auth: cert }
+                  - { name: app }
+                databases:
+                  app: { primary: postgres://u:p@127.0.0.1:5432/app }
+                """;
+        TestYaml.assertProblems(users,
+                "t.yaml:2:20: users[0].auth: cert needs tls.client_mode verify-ca or verify-full (client certificates "
+                        + "checked against tls.client_ca_file)",
+                "t.yaml:3:5: users[1].password: required unless auth is trust or cert");
+        ProxyConfig ok = parse("""
+                tls: { client_mode: verify-ca, cert_file: %s, key_file: %s, client_ca_file: %s }
+                users:
+                  - { name: batch, auth: cert }
+                databases:
+                  app: { primary: postgres://u:p@127.0.0.1:5432/app }
+                """.formatted(cert, key, clientCa));
+        assertEquals(AuthMethod.CERT, ok.user("batch").orElseThrow().auth());
+        assertEquals(null, ok.user("batch").orElseThrow().password());
     }
 
     @Test

@@ -51,7 +51,7 @@ class ValidationTest {
     }
 
     @Test
-    void everyAuthButTrustNeedsAPassword() {
+    void everyAuthButTrustAndCertNeedsAPassword() {
         assertProblems("""
                 users:
                   - { name: a }
@@ -59,9 +59,9 @@ class ValidationTest {
                   - { name: c, auth: password, password: "" }
                   - { name: d, auth: trust }
                 """,
-                "t.yaml:2:5: users[0].password: required unless auth is trust",
-                "t.yaml:3:5: users[1].password: required unless auth is trust",
-                "t.yaml:4:32: users[2].password: required unless auth is trust");
+                "t.yaml:2:5: users[0].password: required unless auth is trust or cert",
+                "t.yaml:3:5: users[1].password: required unless auth is trust or cert",
+                "t.yaml:4:32: users[2].password: required unless auth is trust or cert");
     }
 
     @Test

@@ -66,6 +66,7 @@ final class ConfigViews {
         t.row("tls.key_file", s.keyFile(), null, "no");
         t.row("tls.server_mode", s.serverMode().configName(), ds.serverMode().configName(), "no");
         t.row("tls.ca_file", s.caFile(), null, "no");
+        t.row("tls.client_ca_file", s.clientCaFile(), null, "no");
         c.authQueryConfig().ifPresent(q -> {
             t.row("auth_query.user", q.user(), null, "no");
             t.row("auth_query.password", q.password() == null ? null : "***", null, "no"); // never the value

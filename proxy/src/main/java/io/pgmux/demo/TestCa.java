@@ -37,6 +37,30 @@ public record TestCa(Path dir, Path caCert, Path caKey, Path serverCert, Path se
         return ca;
     }
 
+    /**
+     * A client certificate for {@code commonName} signed by this CA, in {@code dir}: the certificate
+     * (PEM), its key as PEM for libpq and as PKCS#8 DER for pgjdbc, both readable by the owner only
+     * (libpq refuses a key others can read).
+     */
+    public ClientCert clientCertificate(String commonName) throws IOException, InterruptedException {
+        String base = "client-" + commonName.replaceAll("[^A-Za-z0-9_-]", "_");
+        ClientCert c = new ClientCert(dir.resolve(base + ".crt"), dir.resolve(base + ".key"), dir.resolve(base + ".pk8"));
+        Path csr = dir.resolve(base + ".csr");
+        openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + commonName,
+                "-keyout", c.key.toString(), "-out", csr.toString());
+        openssl(dir, "x509", "-req", "-in", csr.toString(), "-CA", caCert.toString(), "-CAkey", caKey.toString(),
+                "-CAcreateserial", "-days", "2", "-out", c.cert.toString());
+        openssl(dir, "pkcs8", "-topk8", "-outform", "DER", "-nocrypt", "-in", c.key.toString(), "-out", c.pk8.toString());
+        for (Path p : List.of(c.key, c.pk8)) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
+        return c;
+    }
+
+    /** A client certificate made by {@link #clientCertificate}: PEM certificate, PEM key, PKCS#8 DER key. */
+    public record ClientCert(Path cert, Path key, Path pk8) {
+    }
+
     /** Runs {@code openssl args...} in {@code dir}; fails with its output when it does not succeed. */
     public static void openssl(Path dir, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(OPENSSL));

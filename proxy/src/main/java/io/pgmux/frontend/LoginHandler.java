@@ -213,11 +213,22 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
     private void onStartupMessage(StartupPacket.StartupMessage m) {
         // typed messages follow; the decoder hands any bytes it already holds to this handler
         ctx.pipeline().remove(StartupPacketDecoder.class);
-        if (!tls && context.tls().config().clientMode() == TlsConfig.ClientMode.REQUIRE) {
+        TlsConfig.ClientMode tlsMode = context.tls().config().clientMode();
+        if (!tls && tlsMode.required()) {
             // PgBouncer's words; 28000 as PostgreSQL's pg_hba rejection of a non-SSL connection
-            LOG.info(() -> "client " + ctx.channel().remoteAddress() + " refused: SSL required (tls.client_mode require)");
+            LOG.info(() -> "client " + ctx.channel().remoteAddress() + " refused: SSL required (tls.client_mode "
+                    + tlsMode.configName() + ")");
             throw new PgException(PgError.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "SSL required")
                     .withHint("connect with sslmode=require (or stronger)"));
+        }
+        if (tlsMode.requiresCertificate() && !TlsContexts.hasPeerCertificate(ctx.channel())) {
+            // PostgreSQL's words for a pg_hba line with clientcert; the handshake itself refuses a
+            // certificate that does not chain to client_ca_file
+            LOG.info(() -> "client " + ctx.channel().remoteAddress() + " refused: no client certificate (tls.client_mode "
+                    + tlsMode.configName() + ")");
+            throw new PgException(PgError.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "connection requires a valid client certificate")
+                    .withHint("connect with sslcert and sslkey set to a certificate signed by pgmux's tls.client_ca_file"));
         }
         if (m.minorVersion() > 0 || !m.protocolOptions().isEmpty()) {
             ctx.write(BackendMessages.negotiateProtocolVersion(ctx.alloc(), 0, m.protocolOptions()));
@@ -281,7 +292,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
     }
 
     private void startAuthentication() {
-        authenticator = new ClientAuthenticator(userName, user, ctx.alloc());
+        authenticator = new ClientAuthenticator(userName, user, tls ? TlsContexts.peerCommonName(ctx.channel()) : null,
+                ctx.alloc());
         handle(authenticator.start());
         if (state == State.AUTHENTICATING && early != null) {
             // bytes that came with the startup packet (the decoder handed them over when it was

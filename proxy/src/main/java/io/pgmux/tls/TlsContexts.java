@@ -1,6 +1,7 @@
 package io.pgmux.tls;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -43,8 +44,16 @@ public record TlsContexts(TlsConfig config, SslContext forClients, SslContext fo
                 throw new TlsSetupException(config.keyFile() + " is not the private key of the certificate in "
                         + config.certFile());
             }
+            SslContextBuilder b = SslContextBuilder.forServer(key, chain);
+            if (config.clientMode().requiresCertificate()) {
+                // asked for, not demanded by the handshake: a client without one gets PostgreSQL's
+                // error at its startup packet (LoginHandler) instead of a bare TLS alert; a
+                // certificate that does not chain to the CA still fails the handshake
+                b.trustManager(PemFiles.certificates(required(config.clientCaFile(), "tls.client_ca_file")))
+                        .clientAuth(ClientAuth.OPTIONAL);
+            }
             try {
-                forClients = SslContextBuilder.forServer(key, chain).build();
+                forClients = b.build();
             } catch (SSLException | IllegalArgumentException e) {
                 throw new TlsSetupException("cannot use " + config.certFile() + " and " + config.keyFile() + ": "
                         + e.getMessage(), e);
@@ -94,6 +103,48 @@ public record TlsContexts(TlsConfig config, SslContext forClients, SslContext fo
         }
         javax.net.ssl.SSLSession session = h.engine().getSession();
         return session.getProtocol() + "/" + session.getCipherSuite();
+    }
+
+    /** True when {@code channel}'s TLS peer showed a certificate the handshake verified. */
+    public static boolean hasPeerCertificate(io.netty.channel.Channel channel) {
+        return peerCertificate(channel) != null;
+    }
+
+    /**
+     * The common name (CN) in the subject of {@code channel}'s verified peer certificate: the first
+     * one, as PostgreSQL reads it; "" when the subject has none; null without TLS or a certificate.
+     */
+    public static String peerCommonName(io.netty.channel.Channel channel) {
+        X509Certificate cert = peerCertificate(channel);
+        return cert == null ? null : commonName(cert);
+    }
+
+    /** The first common name in {@code cert}'s subject, or "" when it has none. */
+    static String commonName(X509Certificate cert) {
+        try {
+            javax.naming.ldap.LdapName name = new javax.naming.ldap.LdapName(cert.getSubjectX500Principal().getName());
+            for (javax.naming.ldap.Rdn rdn : name.getRdns()) { // in certificate order: most significant first
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    return rdn.getValue() instanceof String value ? value : "";
+                }
+            }
+            return "";
+        } catch (javax.naming.InvalidNameException e) {
+            return "";
+        }
+    }
+
+    private static X509Certificate peerCertificate(io.netty.channel.Channel channel) {
+        SslHandler h = channel.pipeline().get(SslHandler.class);
+        if (h == null || !h.handshakeFuture().isSuccess()) {
+            return null;
+        }
+        try {
+            java.security.cert.Certificate[] chain = h.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x ? x : null;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return null;
+        }
     }
 
     private static java.nio.file.Path required(java.nio.file.Path file, String key) {

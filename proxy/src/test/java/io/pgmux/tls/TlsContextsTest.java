@@ -33,6 +33,35 @@ class TlsContextsTest {
     }
 
     @Test
+    void clientCertificateModesReadTheClientsCa() throws Exception {
+        TlsConfig verify = new TlsConfig(TlsConfig.ClientMode.VERIFY_CA, ca.serverCert(), ca.serverKey(),
+                TlsConfig.ServerMode.DISABLE, null, ca.caCert());
+        assertNotNull(TlsContexts.load(verify).forClients());
+        TlsConfig noCa = new TlsConfig(TlsConfig.ClientMode.VERIFY_FULL, ca.serverCert(), ca.serverKey(),
+                TlsConfig.ServerMode.DISABLE, null, null);
+        assertEquals("tls.client_ca_file is not set",
+                assertThrows(TlsSetupException.class, () -> TlsContexts.load(noCa)).getMessage());
+    }
+
+    @Test
+    void commonNameIsReadFromTheSubject() throws Exception {
+        assertEquals("batch", TlsContexts.commonName(certificate(ca.clientCertificate("batch").cert())));
+        assertEquals("localhost", TlsContexts.commonName(certificate(ca.serverCert())));
+        Path noCn = dir.resolve("no-cn.crt");
+        TestCa.openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/O=pgmux/OU=tests",
+                "-keyout", dir.resolve("no-cn.key").toString(), "-out", noCn.toString());
+        assertEquals("", TlsContexts.commonName(certificate(noCn)));
+        Path twoParts = dir.resolve("two.crt");
+        TestCa.openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "-multivalue-rdn", "-subj", "/O=pgmux, Inc./CN=app+UID=7", "-keyout", dir.resolve("two.key").toString(), "-out", twoParts.toString());
+        assertEquals("app", TlsContexts.commonName(certificate(twoParts)), "escaped commas and a multi-valued name");
+    }
+
+    private static java.security.cert.X509Certificate certificate(Path pem) {
+        return PemFiles.certificates(pem).get(0);
+    }
+
+    @Test
     void pkcs8KeyAndChain() {
         assertTrue(Files.isReadable(ca.serverKey()));
         TlsContexts tls = TlsContexts.load(clients(ca.serverCert(), ca.serverKey()));

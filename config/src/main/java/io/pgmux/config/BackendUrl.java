@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param database database name on the server
  * @param user     server user, or {@code null} to use the client's
  * @param password server password, or {@code null}
- * @param params   query parameters in URL order, kept for later use (sslmode and the like)
+ * @param params   query parameters in URL order: {@code sslmode} is used (see {@link #sslMode()}), the others kept
  */
 public record BackendUrl(String host, int port, String database, String user, String password,
         Map<String, String> params) {
@@ -30,7 +30,7 @@ public record BackendUrl(String host, int port, String database, String user, St
     private static final String ENCODE_HINT =
             "; percent-encode '@', '/' and '?' in the user name and password (%40, %2F, %3F)";
 
-    /** Rejects nulls and bad ports and copies the parameters. */
+    /** Rejects nulls, bad ports and an {@code sslmode} pgmux does not know; copies the parameters. */
     public BackendUrl {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(database, "database");
@@ -38,6 +38,20 @@ public record BackendUrl(String host, int port, String database, String user, St
             throw new IllegalArgumentException("port must be between 1 and 65535");
         }
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        String sslmode = params.get(SSLMODE);
+        if (sslmode != null && TlsConfig.ServerMode.fromConfigName(sslmode).isEmpty()) {
+            throw new IllegalArgumentException("sslmode must be one of " + String.join(", ",
+                    ConfigNames.all(TlsConfig.ServerMode.values(), TlsConfig.ServerMode::configName)));
+        }
+    }
+
+    /** The URL parameter that sets TLS to this server, as in libpq. */
+    public static final String SSLMODE = "sslmode";
+
+    /** {@code ?sslmode=} of this URL, which overrides {@code tls.server_mode} for this server; null when absent. */
+    public TlsConfig.ServerMode sslMode() {
+        String sslmode = params.get(SSLMODE);
+        return sslmode == null ? null : TlsConfig.ServerMode.fromConfigName(sslmode).orElseThrow();
     }
 
     /**

@@ -43,7 +43,7 @@ final class ConfigValidator {
         config.authQueryConfig().ifPresent(v::authQuery);
         v.pool("pool_defaults", mapped.poolDefaults());
         v.breakerRules.check("breaker_defaults", mapped.breakerDefaults());
-        v.databases(config.databases().values());
+        v.databases(config.databases().values(), config.tls());
         v.listeners(config);
     }
 
@@ -86,6 +86,23 @@ final class ConfigValidator {
         }
         if (tls.serverMode().verifies()) {
             readable("tls.ca_file", tls.caFile(), "tls.server_mode", "needed by server_mode " + tls.serverMode().configName());
+        }
+    }
+
+    /**
+     * A backend URL's {@code ?sslmode=verify-ca/verify-full} needs {@code tls.ca_file} as the
+     * global mode does (reported where the URL is, unless the global mode reported it already).
+     */
+    private void serverTls(String prefix, DatabaseConfig db, TlsConfig tls) {
+        if (tls.serverMode().verifies()) {
+            return;
+        }
+        for (Map.Entry<String, BackendUrl> e : db.serverUrls().entrySet()) {
+            TlsConfig.ServerMode mode = e.getValue().sslMode();
+            if (mode != null && mode.verifies()) {
+                readable("tls.ca_file", tls.caFile(), prefix + e.getKey(), "needed by sslmode " + mode.configName()
+                        + " in " + prefix + e.getKey());
+            }
         }
     }
 
@@ -170,7 +187,7 @@ final class ConfigValidator {
         }
     }
 
-    private void databases(Collection<DatabaseConfig> databases) {
+    private void databases(Collection<DatabaseConfig> databases, TlsConfig tls) {
         for (DatabaseConfig db : databases) {
             if (db.name().isEmpty()) {
                 // The path of an empty name would end in a dot; name the section instead.
@@ -179,6 +196,7 @@ final class ConfigValidator {
             pool("databases." + db.name() + ".pool", db.pool());
             atLeast("databases." + db.name() + ".max_client_connections", db.maxClientConnections(), 0);
             replicas("databases." + db.name(), db);
+            serverTls("databases." + db.name() + ".", db, tls);
             shardingRules.check("databases." + db.name(), db);
             breakerRules.check("databases." + db.name() + ".breaker", db.breaker());
         }

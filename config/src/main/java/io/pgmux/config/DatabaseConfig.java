@@ -1,6 +1,7 @@
 package io.pgmux.config;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -110,6 +111,29 @@ public record DatabaseConfig(String name, PoolConfig pool, BackendUrl primary, L
         ShardConfig first = shards.get(0);
         return new DatabaseConfig(name, pool, first.primary(), first.replicas(), onSessionState,
                 first.replicaWeights(), routing, Optional.of(sharding), shards);
+    }
+
+    /**
+     * Every server of the database under the key path where its URL is written ({@code primary},
+     * {@code replicas[1]}, {@code shards[0].primary}...), in that order.
+     */
+    public Map<String, BackendUrl> serverUrls() {
+        Map<String, BackendUrl> urls = new java.util.LinkedHashMap<>();
+        if (isSharded()) {
+            for (int i = 0; i < shards.size(); i++) {
+                ShardConfig shard = shards.get(i);
+                urls.put("shards[" + i + "].primary", shard.primary());
+                for (int j = 0; j < shard.replicas().size(); j++) {
+                    urls.put("shards[" + i + "].replicas[" + j + "]", shard.replicas().get(j));
+                }
+            }
+        } else {
+            urls.put("primary", primary);
+            for (int j = 0; j < replicas.size(); j++) {
+                urls.put("replicas[" + j + "]", replicas.get(j));
+            }
+        }
+        return urls;
     }
 
     /** Whether the database has a {@code sharding:} block (even with a single shard). */

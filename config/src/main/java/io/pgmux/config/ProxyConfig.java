@@ -108,6 +108,19 @@ public record ProxyConfig(
         return users.stream().filter(u -> u.name().equals(name)).findFirst();
     }
 
+    /** The {@code ?sslmode=} values the backend URLs of all databases set (empty when none does). */
+    public java.util.Set<TlsConfig.ServerMode> serverSslModes() {
+        java.util.Set<TlsConfig.ServerMode> modes = java.util.EnumSet.noneOf(TlsConfig.ServerMode.class);
+        for (DatabaseConfig db : databases.values()) {
+            for (BackendUrl url : db.serverUrls().values()) {
+                if (url.sslMode() != null) {
+                    modes.add(url.sslMode());
+                }
+            }
+        }
+        return modes;
+    }
+
     /** The database clients reach under this exact name. */
     public Optional<DatabaseConfig> database(String name) {
         return Optional.ofNullable(databases.get(name));

@@ -31,6 +31,20 @@ class BackendUrlTest {
     }
 
     @Test
+    void sslmodeIsReadAndChecked() {
+        assertEquals(TlsConfig.ServerMode.REQUIRE, BackendUrl.parse("postgres://h/db?sslmode=require", "x").sslMode());
+        assertEquals(TlsConfig.ServerMode.VERIFY_FULL,
+                BackendUrl.parse("postgres://h/db?application_name=a&sslmode=verify-full", "x").sslMode());
+        assertEquals(TlsConfig.ServerMode.DISABLE, BackendUrl.parse("postgres://h/db?sslmode=disable", "x").sslMode());
+        assertNull(BackendUrl.parse("postgres://h/db", "x").sslMode(), "absent: tls.server_mode applies");
+        for (String bad : new String[] {"allow", "verify_full", "", "true"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> BackendUrl.parse("postgres://u:secret@h/db?sslmode=" + bad, "x"));
+            assertEquals("sslmode must be one of disable, prefer, require, verify-ca, verify-full", e.getMessage());
+        }
+    }
+
+    @Test
     void defaultsForPortDatabaseAndCredentials() {
         BackendUrl url = BackendUrl.parse("postgresql://db", "clientsdb");
         assertEquals(new BackendUrl("db", 5432, "clientsdb", null, null, Map.of()), url);

@@ -90,6 +90,32 @@ class TlsConfigTest {
     }
 
     @Test
+    void aUrlsVerifyModeNeedsTheCaFileToo() throws IOException {
+        Path ca = file("ca.pem");
+        String yaml = """
+                users: [ { name: app, password: app } ]
+                databases:
+                  app:
+                    primary: postgres://u:p@127.0.0.1:5432/app?sslmode=verify-ca
+                    replicas: [ "postgres://u:p@127.0.0.1:5433/app?sslmode=require" ]
+                  shardy:
+                    sharding: { key_type: integer }
+                    shards:
+                      - primary: postgres://u:p@127.0.0.1:5434/s0
+                      - primary: postgres://u:p@127.0.0.1:5435/s1?sslmode=verify-full
+                """;
+        TestYaml.assertProblems(yaml,
+                "t.yaml:4:5: tls.ca_file: required: needed by sslmode verify-ca in databases.app.primary",
+                "t.yaml:10:9: tls.ca_file: required: needed by sslmode verify-full in databases.shardy.shards[1].primary");
+        ProxyConfig ok = parse("tls: { ca_file: %s }\n".formatted(ca) + yaml);
+        assertEquals(java.util.EnumSet.of(TlsConfig.ServerMode.VERIFY_CA, TlsConfig.ServerMode.REQUIRE,
+                TlsConfig.ServerMode.VERIFY_FULL), ok.serverSslModes());
+        String message = fail("databases:\n  app: { primary: \"postgres://u:p@h/app?sslmode=allow\" }\n").getMessage();
+        assertTrue(message.endsWith("databases.app.primary: sslmode must be one of disable, prefer, require, verify-ca, "
+                + "verify-full"), message);
+    }
+
+    @Test
     void certUsersNeedClientCertificatesAndNoPassword() throws IOException {
         Path cert = file("c.pem");
         Path key = file("k.pem");

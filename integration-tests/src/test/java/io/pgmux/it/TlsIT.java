@@ -272,6 +272,27 @@ class TlsIT {
         assertEquals(true, serverLegTls(ssl("disable", null)), "verify-ca checks the CA only");
     }
 
+    /** A backend URL's {@code ?sslmode=} overrides tls.server_mode for that server, as libpq reads it. */
+    @Test
+    void aUrlsSslmodeOverridesTheServerMode() throws Exception {
+        String url = "/" + DB + "\n";
+        pgmux = Pgmux.start(yaml(tlsPg, "{ server_mode: disable }").replace(url, "/" + DB + "?sslmode=require\n"));
+        assertEquals(true, serverLegTls(ssl("disable", null)), "sslmode=require in the URL, server_mode disable");
+        pgmux.close();
+        pgmux = Pgmux.start(yaml(tlsPg, "{ server_mode: require }").replace(url, "/" + DB + "?sslmode=disable\n"));
+        assertEquals(false, serverLegTls(ssl("disable", null)), "sslmode=disable in the URL, server_mode require");
+        pgmux.close();
+        pgmux = Pgmux.start(yaml(tlsPg, "{ ca_file: %s }".formatted(otherCa.caCert()))
+                .replace(url, "/" + DB + "?sslmode=verify-full\n"));
+        SQLException wrongCa = assertThrows(SQLException.class, () -> serverLegTls(ssl("disable", null)));
+        assertTrue(PgErrors.serverMessage(wrongCa).contains("certificate verify failed"), PgErrors.describe(wrongCa));
+        pgmux.close();
+        pgmux = Pgmux.start(yaml(plainPg, "{ server_mode: disable }").replace(url, "/" + DB + "?sslmode=require\n"));
+        SQLException plain = assertThrows(SQLException.class, () -> serverLegTls(ssl("disable", null)));
+        assertEquals("could not connect to server \"127.0.0.1:" + plainPg.port()
+                + "\": server does not support SSL, but SSL was required (sslmode require)", PgErrors.serverMessage(plain));
+    }
+
     @Test
     void requireAgainstAPlainServerFails() throws Exception {
         pgmux = Pgmux.start(yaml(plainPg, "{ server_mode: require }"));

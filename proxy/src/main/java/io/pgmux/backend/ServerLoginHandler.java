@@ -58,7 +58,7 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter implements M
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        if (tls.forServers() != null) {
+        if (conn.target().tlsMode(tls.config()) != TlsConfig.ServerMode.DISABLE) {
             state = State.SSL_ANSWER;
             ctx.writeAndFlush(ctx.alloc().buffer(8).writeInt(8).writeInt(StartupCodes.SSL_REQUEST));
         } else {
@@ -75,10 +75,16 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter implements M
             failTls("received unencrypted data after SSL response");
             return;
         }
-        TlsConfig.ServerMode mode = tls.config().serverMode();
+        TlsConfig.ServerMode mode = conn.target().tlsMode(tls.config());
         if (answer == 'S') {
             state = State.HANDSHAKE;
-            SslHandler handler = tls.serverHandler(ctx.alloc(), conn.target().host(), conn.target().port());
+            SslHandler handler;
+            try {
+                handler = tls.serverHandler(mode, ctx.alloc(), conn.target().host(), conn.target().port());
+            } catch (io.pgmux.tls.TlsSetupException e) {
+                failTls(e.getMessage());
+                return;
+            }
             ctx.pipeline().addFirst("tls", handler);
             handler.handshakeFuture().addListener(f -> {
                 if (f.isSuccess()) {
@@ -92,7 +98,8 @@ final class ServerLoginHandler extends ChannelInboundHandlerAdapter implements M
             state = State.LOGIN; // prefer: the server has no TLS, go on in plain text
             sendStartup();
         } else if (answer == 'N') {
-            failTls("server does not support SSL, but SSL was required (tls.server_mode " + mode.configName() + ")");
+            failTls("server does not support SSL, but SSL was required (" + (conn.target().tlsMode() != null
+                    ? "sslmode " : "tls.server_mode ") + mode.configName() + ")");
         } else {
             failTls("received invalid response to SSL negotiation: " + (char) answer);
         }

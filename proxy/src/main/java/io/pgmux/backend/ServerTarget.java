@@ -1,5 +1,8 @@
 package io.pgmux.backend;
 
+import io.pgmux.config.BackendUrl;
+import io.pgmux.config.TlsConfig;
+
 import java.util.Objects;
 
 /**
@@ -14,9 +17,10 @@ import java.util.Objects;
  *                 client's own is set per lease); names pgmux's own health checks in pg_stat_activity
  * @param passthrough when {@code password} is null: what clients' logins gave pgmux to log in as
  *                 {@code user} (SCRAM ClientKey or MD5 hash), or null
+ * @param tlsMode  the backend URL's {@code ?sslmode=}, or null for {@code tls.server_mode}
  */
 public record ServerTarget(String host, int port, String database, String user, String password, String applicationName,
-                           io.pgmux.auth.PassthroughCredential passthrough) {
+                           io.pgmux.auth.PassthroughCredential passthrough, TlsConfig.ServerMode tlsMode) {
 
     /** Health checks' name in {@code pg_stat_activity}, so operators (and tests) tell them from pool connections. */
     public static final String HEALTH_CHECK_APPLICATION = "pgmux health check";
@@ -28,20 +32,30 @@ public record ServerTarget(String host, int port, String database, String user, 
     }
 
     public ServerTarget(String host, int port, String database, String user, String password) {
-        this(host, port, database, user, password, null, null);
+        this(host, port, database, user, password, null, null, null);
     }
 
     public ServerTarget(String host, int port, String database, String user, String password, String applicationName) {
-        this(host, port, database, user, password, applicationName, null);
+        this(host, port, database, user, password, applicationName, null, null);
+    }
+
+    /** The server of {@code url} (its address and {@code sslmode}), logged in to as {@code user} with {@code password}. */
+    public static ServerTarget of(BackendUrl url, String database, String user, String password) {
+        return new ServerTarget(url.host(), url.port(), database, user, password, null, null, url.sslMode());
     }
 
     public ServerTarget withApplicationName(String name) {
-        return new ServerTarget(host, port, database, user, password, name, passthrough);
+        return new ServerTarget(host, port, database, user, password, name, passthrough, tlsMode);
     }
 
     /** With the credential clients' logins give (used only while {@code password} is null). */
     public ServerTarget withPassthrough(io.pgmux.auth.PassthroughCredential credential) {
-        return new ServerTarget(host, port, database, user, password, applicationName, credential);
+        return new ServerTarget(host, port, database, user, password, applicationName, credential, tlsMode);
+    }
+
+    /** The TLS mode of this server's connections: its URL's {@code sslmode}, else {@code tls.server_mode}. */
+    public TlsConfig.ServerMode tlsMode(TlsConfig tls) {
+        return tlsMode != null ? tlsMode : tls.serverMode();
     }
 
     public String address() {

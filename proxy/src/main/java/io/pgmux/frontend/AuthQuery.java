@@ -110,8 +110,8 @@ public final class AuthQuery {
         }
         result.addListener(f -> inflight.remove(key, result));
         BackendUrl primary = db.primary();
-        ServerTarget target = new ServerTarget(primary.host(), primary.port(),
-                q.database() != null ? q.database() : primary.database(), q.user(), q.plainPassword());
+        ServerTarget target = ServerTarget.of(primary, q.database() != null ? q.database() : primary.database(),
+                q.user(), q.plainPassword());
         ServerProbe.query(context.connector(), loop, target, db.pool().connectTimeout(), sql(q.query(), user),
                 APPLICATION_NAME).addListener((Future<List<String>> f) -> {
                     if (!f.isSuccess()) {

@@ -254,11 +254,11 @@ public final class BackendHealth {
                 password = users.stream().filter(u -> u.name().equals(url.user())).findFirst()
                         .flatMap(UserConfig::plainPassword).orElse(null);
             }
-            return new ServerTarget(url.host(), url.port(), url.database(), url.user(), password);
+            return ServerTarget.of(url, url.database(), url.user(), password);
         }
         for (UserConfig u : users) {
             if (u.plainPassword().isPresent()) {
-                return new ServerTarget(url.host(), url.port(), url.database(), u.name(), u.plainPassword().get());
+                return ServerTarget.of(url, url.database(), u.name(), u.plainPassword().get());
             }
         }
         return null;

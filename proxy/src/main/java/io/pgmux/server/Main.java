@@ -78,7 +78,7 @@ public final class Main {
             return EXIT_CONFIG;
         }
         try {
-            io.pgmux.tls.TlsContexts.load(config.tls()); // parses the PEM files, which the loader only checks exist
+            io.pgmux.tls.TlsContexts.load(config); // parses the PEM files, which the loader only checks exist
         } catch (io.pgmux.tls.TlsSetupException e) {
             err.println("pgmux: " + configPath + ": " + e.getMessage());
             return EXIT_CONFIG;

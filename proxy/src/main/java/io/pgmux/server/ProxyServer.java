@@ -102,7 +102,7 @@ public final class ProxyServer implements SessionContext {
 
     /** Starts the event loops and the client listener; returns the address it listens on. */
     public InetSocketAddress start() throws InterruptedException {
-        tls = TlsContexts.load(config.tls()); // before anything starts: unusable files stop pgmux here
+        tls = TlsContexts.load(config); // before anything starts: unusable files stop pgmux here
         int threads = config.effectiveWorkers();
         transport = Transport.choose(config.transport(), message -> LOG.warning(() -> message));
         acceptor = transport.newGroup(1, new DefaultThreadFactory("pgmux-accept", true));
@@ -237,11 +237,11 @@ public final class ProxyServer implements SessionContext {
                 password = users.stream().filter(u -> u.name().equals(url.user())).findFirst()
                         .flatMap(UserConfig::plainPassword).orElse(null);
             }
-            return new ServerTarget(url.host(), url.port(), url.database(), url.user(), password);
+            return ServerTarget.of(url, url.database(), url.user(), password);
         }
         Secret secret = user.password();
         String password = secret != null && secret.kind() == Secret.Kind.PLAIN ? secret.value() : null;
-        return new ServerTarget(url.host(), url.port(), url.database(), user.name(), password);
+        return ServerTarget.of(url, url.database(), user.name(), password);
     }
 
     @Override

@@ -191,7 +191,7 @@ final class ServerControl implements ProxyControl {
         TlsContexts tls;
         try {
             // read the files again even when the settings are unchanged: that is how a renewed certificate is picked up
-            tls = TlsContexts.load(loaded.tls());
+            tls = TlsContexts.load(loaded);
         } catch (TlsSetupException e) {
             LOG.warning(() -> "RELOAD refused, the configuration in force is unchanged: " + e.getMessage());
             throw new PgException(PgError.error(CONFIG_FILE_ERROR, "TLS files of " + configPath

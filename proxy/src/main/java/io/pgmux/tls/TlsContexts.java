@@ -11,7 +11,12 @@ import io.pgmux.config.TlsConfig;
 import javax.net.ssl.SSLException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The TLS contexts built from one {@link TlsConfig}: immutable, so a reload builds a new one from
@@ -21,21 +26,33 @@ import java.util.List;
  *
  * @param config     the settings these contexts were built from
  * @param forClients server-side context for pgmux's listeners, or null when client_mode is disable
- * @param forServers client-side context for connections to PostgreSQL, or null when server_mode is disable
+ * @param forServerModes client-side contexts for connections to PostgreSQL, one per server TLS mode
+ *                   in use (tls.server_mode and the backend URLs' sslmode); none for disable
  */
-public record TlsContexts(TlsConfig config, SslContext forClients, SslContext forServers) {
+public record TlsContexts(TlsConfig config, SslContext forClients, Map<TlsConfig.ServerMode, SslContext> forServerModes) {
 
     /** TLS off on both legs. */
     public static TlsContexts disabled() {
-        return new TlsContexts(TlsConfig.defaults(), null, null);
+        return new TlsContexts(TlsConfig.defaults(), null, Map.of());
+    }
+
+    /** The contexts of {@code config}'s {@code tls:} block and of the sslmode its backend URLs set. */
+    public static TlsContexts load(io.pgmux.config.ProxyConfig config) {
+        return load(config.tls(), config.serverSslModes());
+    }
+
+    /** The contexts of a {@code tls:} block alone (no URL sets its own sslmode). */
+    public static TlsContexts load(TlsConfig config) {
+        return load(config, Set.of());
     }
 
     /**
      * Reads the certificate, key and CA files and builds the contexts.
      *
+     * @param urlModes the server TLS modes backend URLs ask for besides {@code config.serverMode()}
      * @throws TlsSetupException when a file is missing or unusable, or the key does not match the certificate
      */
-    public static TlsContexts load(TlsConfig config) {
+    public static TlsContexts load(TlsConfig config, Set<TlsConfig.ServerMode> urlModes) {
         SslContext forClients = null;
         if (config.clientTls()) {
             List<X509Certificate> chain = PemFiles.certificates(required(config.certFile(), "tls.cert_file"));
@@ -59,24 +76,39 @@ public record TlsContexts(TlsConfig config, SslContext forClients, SslContext fo
                         + e.getMessage(), e);
             }
         }
-        SslContext forServers = null;
-        if (config.serverMode() != TlsConfig.ServerMode.DISABLE) {
-            SslContextBuilder b = SslContextBuilder.forClient();
-            if (config.serverMode().verifies()) {
-                b.trustManager(PemFiles.certificates(required(config.caFile(), "tls.ca_file")));
-            } else {
-                // prefer and require encrypt without authenticating the server, as in libpq
-                b.trustManager(InsecureTrustManagerFactory.INSTANCE);
-            }
-            // Netty 4.2 checks host names by default; libpq does only in verify-full
-            b.endpointIdentificationAlgorithm(config.serverMode() == TlsConfig.ServerMode.VERIFY_FULL ? "HTTPS" : null);
-            try {
-                forServers = b.build();
-            } catch (SSLException e) {
-                throw new TlsSetupException("cannot set up TLS to servers: " + e.getMessage(), e);
-            }
+        Map<TlsConfig.ServerMode, SslContext> forServers = new EnumMap<>(TlsConfig.ServerMode.class);
+        Set<TlsConfig.ServerMode> modes = EnumSet.of(config.serverMode());
+        modes.addAll(urlModes);
+        modes.remove(TlsConfig.ServerMode.DISABLE);
+        List<X509Certificate> ca = modes.stream().anyMatch(TlsConfig.ServerMode::verifies)
+                ? PemFiles.certificates(required(config.caFile(), "tls.ca_file"))
+                : null;
+        for (TlsConfig.ServerMode mode : modes) {
+            forServers.put(mode, forServers(mode, ca));
         }
-        return new TlsContexts(config, forClients, forServers);
+        return new TlsContexts(config, forClients, Collections.unmodifiableMap(forServers));
+    }
+
+    private static SslContext forServers(TlsConfig.ServerMode mode, List<X509Certificate> ca) {
+        SslContextBuilder b = SslContextBuilder.forClient();
+        if (mode.verifies()) {
+            b.trustManager(ca);
+        } else {
+            // prefer and require encrypt without authenticating the server, as in libpq
+            b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+        }
+        // Netty 4.2 checks host names by default; libpq does only in verify-full
+        b.endpointIdentificationAlgorithm(mode == TlsConfig.ServerMode.VERIFY_FULL ? "HTTPS" : null);
+        try {
+            return b.build();
+        } catch (SSLException e) {
+            throw new TlsSetupException("cannot set up TLS to servers: " + e.getMessage(), e);
+        }
+    }
+
+    /** The context for servers under {@code tls.server_mode}, or null when it is disable. */
+    public SslContext forServers() {
+        return forServerModes.get(config.serverMode());
     }
 
     /** A handler that terminates a client's TLS; null when client TLS is off. */
@@ -85,11 +117,18 @@ public record TlsContexts(TlsConfig config, SslContext forClients, SslContext fo
     }
 
     /**
-     * A handler that starts TLS to a server at {@code host}: the host is what verify-full checks
-     * the certificate's names (or IP addresses) against.
+     * A handler that starts TLS in {@code mode} to a server at {@code host}: the host is what
+     * verify-full checks the certificate's names (or IP addresses) against.
+     *
+     * @throws TlsSetupException when these contexts were built without {@code mode} (a URL's
+     *         sslmode that came with a reload these contexts predate)
      */
-    public SslHandler serverHandler(ByteBufAllocator alloc, String host, int port) {
-        return forServers.newHandler(alloc, host, port);
+    public SslHandler serverHandler(TlsConfig.ServerMode mode, ByteBufAllocator alloc, String host, int port) {
+        SslContext context = forServerModes.get(mode);
+        if (context == null) {
+            throw new TlsSetupException("no TLS context for sslmode " + mode.configName());
+        }
+        return context.newHandler(alloc, host, port);
     }
 
     /**

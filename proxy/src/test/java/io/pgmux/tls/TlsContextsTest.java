@@ -44,6 +44,24 @@ class TlsContextsTest {
     }
 
     @Test
+    void urlSslmodesGetTheirOwnContexts() {
+        TlsConfig global = new TlsConfig(TlsConfig.ClientMode.DISABLE, null, null, TlsConfig.ServerMode.DISABLE, ca.caCert());
+        TlsContexts tls = TlsContexts.load(global, java.util.EnumSet.of(TlsConfig.ServerMode.REQUIRE,
+                TlsConfig.ServerMode.VERIFY_FULL, TlsConfig.ServerMode.DISABLE));
+        assertNull(tls.forServers(), "tls.server_mode disable");
+        assertEquals(java.util.Set.of(TlsConfig.ServerMode.REQUIRE, TlsConfig.ServerMode.VERIFY_FULL),
+                tls.forServerModes().keySet());
+        assertNotNull(tls.serverHandler(TlsConfig.ServerMode.VERIFY_FULL, io.netty.buffer.ByteBufAllocator.DEFAULT,
+                "localhost", 5432));
+        TlsSetupException e = assertThrows(TlsSetupException.class, () -> tls.serverHandler(TlsConfig.ServerMode.VERIFY_CA,
+                io.netty.buffer.ByteBufAllocator.DEFAULT, "localhost", 5432));
+        assertEquals("no TLS context for sslmode verify-ca", e.getMessage());
+        TlsConfig noCa = new TlsConfig(TlsConfig.ClientMode.DISABLE, null, null, TlsConfig.ServerMode.PREFER, null);
+        assertEquals("tls.ca_file is not set", assertThrows(TlsSetupException.class,
+                () -> TlsContexts.load(noCa, java.util.Set.of(TlsConfig.ServerMode.VERIFY_CA))).getMessage());
+    }
+
+    @Test
     void commonNameIsReadFromTheSubject() throws Exception {
         assertEquals("batch", TlsContexts.commonName(certificate(ca.clientCertificate("batch").cert())));
         assertEquals("localhost", TlsContexts.commonName(certificate(ca.serverCert())));

@@ -25,7 +25,7 @@ final class ConfigMapper {
     static final List<String> METRICS_KEYS = List.of("listen");
     static final List<String> LIMITS_KEYS = List.of("max_client_connections", "query_wait_timeout",
             "max_message_size", "auth_timeout", "max_client_prepared_statements", "query_timeout",
-            "idle_transaction_timeout", "client_idle_timeout", "max_unauthenticated_connections");
+            "idle_transaction_timeout", "client_idle_timeout", "max_unauthenticated_connections", "auth_failure_delay");
     static final List<String> TLS_KEYS = List.of("client_mode", "cert_file", "key_file", "server_mode", "ca_file",
             "client_ca_file");
     static final List<String> LOG_KEYS = List.of("level", "format", "queries", "slow_query_threshold");
@@ -146,7 +146,8 @@ final class ConfigMapper {
                 m.duration("query_timeout", base.queryTimeout()),
                 m.duration("idle_transaction_timeout", base.idleTransactionTimeout()),
                 m.duration("client_idle_timeout", base.clientIdleTimeout()),
-                m.integer("max_unauthenticated_connections", base.maxUnauthenticatedConnections()));
+                m.integer("max_unauthenticated_connections", base.maxUnauthenticatedConnections()),
+                m.duration("auth_failure_delay", base.authFailureDelay()));
     }
 
     private static LogConfig log(YamlMapping m) {

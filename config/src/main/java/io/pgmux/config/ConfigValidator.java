@@ -64,6 +64,10 @@ final class ConfigValidator {
         atLeast("limits.max_client_connections", limits.maxClientConnections(), 1);
         atLeast("limits.max_unauthenticated_connections", limits.maxUnauthenticatedConnections(), 0);
         atLeast("limits.max_client_prepared_statements", limits.maxClientPreparedStatements(), 0);
+        if (!limits.authTimeout().isZero() && limits.authFailureDelay().compareTo(limits.authTimeout()) >= 0) {
+            report("limits.auth_failure_delay", "must be shorter than limits.auth_timeout ("
+                    + limits.authTimeout().toMillis() + "ms), which would otherwise end the login first");
+        }
         int size = limits.maxMessageSize();
         if (size < LimitsConfig.MIN_MESSAGE_SIZE || size > LimitsConfig.MAX_MESSAGE_SIZE) {
             report("limits.max_message_size", "must be between 1kB and 1GB");

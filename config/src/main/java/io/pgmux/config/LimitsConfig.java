@@ -19,6 +19,8 @@ import java.util.Objects;
  *                                    (PgBouncer's {@code client_idle_timeout})
  * @param maxUnauthenticatedConnections client connections still logging in at once; past it a new
  *                                    connection is refused with 53300 at once; zero = no limit
+ * @param authFailureDelay            how long a failed authentication waits before its error and close,
+ *                                    holding its login slot (PostgreSQL's auth_delay); zero = none
  */
 public record LimitsConfig(
         int maxClientConnections,
@@ -29,7 +31,8 @@ public record LimitsConfig(
         Duration queryTimeout,
         Duration idleTransactionTimeout,
         Duration clientIdleTimeout,
-        int maxUnauthenticatedConnections) {
+        int maxUnauthenticatedConnections,
+        Duration authFailureDelay) {
 
     /** Used when {@code max_unauthenticated_connections} is absent. */
     public static final int DEFAULT_MAX_UNAUTHENTICATED = 1000;
@@ -46,6 +49,15 @@ public record LimitsConfig(
         Objects.requireNonNull(queryTimeout, "queryTimeout");
         Objects.requireNonNull(idleTransactionTimeout, "idleTransactionTimeout");
         Objects.requireNonNull(clientIdleTimeout, "clientIdleTimeout");
+        Objects.requireNonNull(authFailureDelay, "authFailureDelay");
+    }
+
+    /** Limits without a delay on failed logins. */
+    public LimitsConfig(int maxClientConnections, Duration queryWaitTimeout, int maxMessageSize, Duration authTimeout,
+                        int maxClientPreparedStatements, Duration queryTimeout, Duration idleTransactionTimeout,
+                        Duration clientIdleTimeout, int maxUnauthenticatedConnections) {
+        this(maxClientConnections, queryWaitTimeout, maxMessageSize, authTimeout, maxClientPreparedStatements,
+                queryTimeout, idleTransactionTimeout, clientIdleTimeout, maxUnauthenticatedConnections, Duration.ZERO);
     }
 
     /** Limits with the default {@code max_unauthenticated_connections}. */
@@ -72,13 +84,13 @@ public record LimitsConfig(
     public LimitsConfig withQueryWaitTimeout(Duration timeout) {
         return new LimitsConfig(maxClientConnections, timeout, maxMessageSize, authTimeout,
                 maxClientPreparedStatements, queryTimeout, idleTransactionTimeout, clientIdleTimeout,
-                maxUnauthenticatedConnections);
+                maxUnauthenticatedConnections, authFailureDelay);
     }
 
     /** The same limits with another {@code max_client_connections}: for SET, which must keep every other value. */
     public LimitsConfig withMaxClientConnections(int max) {
         return new LimitsConfig(max, queryWaitTimeout, maxMessageSize, authTimeout,
                 maxClientPreparedStatements, queryTimeout, idleTransactionTimeout, clientIdleTimeout,
-                maxUnauthenticatedConnections);
+                maxUnauthenticatedConnections, authFailureDelay);
     }
 }

@@ -51,6 +51,16 @@ class ValidationTest {
     }
 
     @Test
+    void authFailureDelayIsShorterThanTheAuthTimeout() {
+        assertProblems("limits: { auth_timeout: 5s, auth_failure_delay: 5s }\n",
+                "t.yaml:1:29: limits.auth_failure_delay: must be shorter than limits.auth_timeout (5000ms), which would "
+                        + "otherwise end the login first");
+        assertEquals(java.time.Duration.ofSeconds(2),
+                TestYaml.parse("limits: { auth_failure_delay: 2s }\n").limits().authFailureDelay());
+        assertEquals(java.time.Duration.ZERO, TestYaml.parse("listen: :6432\n").limits().authFailureDelay());
+    }
+
+    @Test
     void everyAuthButTrustAndCertNeedsAPassword() {
         assertProblems("""
                 users:

@@ -44,6 +44,7 @@ final class ConfigViews {
         t.row("limits.query_wait_timeout", duration(l.queryWaitTimeout()), duration(dl.queryWaitTimeout()), "yes");
         t.row("limits.max_message_size", l.maxMessageSize(), dl.maxMessageSize(), "no");
         t.row("limits.auth_timeout", duration(l.authTimeout()), duration(dl.authTimeout()), "no");
+        t.row("limits.auth_failure_delay", duration(l.authFailureDelay()), duration(dl.authFailureDelay()), "no");
         t.row("limits.max_unauthenticated_connections", l.maxUnauthenticatedConnections(),
                 dl.maxUnauthenticatedConnections(), "no");
         t.row("limits.max_client_prepared_statements", l.maxClientPreparedStatements(),

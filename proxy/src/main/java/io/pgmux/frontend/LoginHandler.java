@@ -39,7 +39,12 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
     /** PostgreSQL caps SASL and password messages well below this. */
     private static final int MAX_AUTH_MESSAGE = 64 * 1024;
 
-    private enum State { STARTUP, AUTHENTICATING, WELCOMING, DONE }
+    /**
+     * STARTUP: before the startup packet. AUTHENTICATING: the password exchange. REFUSING: the
+     * exchange failed and the refusal waits limits.auth_failure_delay, the client unread.
+     * WELCOMING: authenticated, the session being set up. DONE: handed over or closed.
+     */
+    private enum State { STARTUP, AUTHENTICATING, REFUSING, WELCOMING, DONE }
 
     private final SessionContext context;
     /** True on the admin console's listener: only admin users, database pgmux, no pool. */
@@ -305,6 +310,10 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
     }
 
     private void onTypedBytes(ByteBuf in) {
+        if (state == State.REFUSING) {
+            in.release(); // read before the refusal began: nothing the client says changes it
+            return;
+        }
         if (state == State.STARTUP || state == State.WELCOMING) {
             keepEarly(in); // read once the authentication request is out, or the session's
             return;
@@ -379,7 +388,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
             if (found != null && found.fromCache()) {
                 context.authQuery().invalidate(database, userName); // the password may have changed: look it up again next time
             }
-            fail(f.error());
+            refuse(f.error());
         } else if (step instanceof AuthStep.Success s) {
             if (s.finalMessage() != null) {
                 ctx.write(s.finalMessage());
@@ -390,6 +399,22 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
             }
             authenticated();
         }
+    }
+
+    /**
+     * A failed authentication: the error at once, or after limits.auth_failure_delay (as
+     * PostgreSQL's auth_delay), the connection still counted as logging in meanwhile, so that
+     * max_unauthenticated_connections over the delay bounds how fast passwords can be guessed.
+     */
+    private void refuse(PgError error) {
+        long delay = context.config().limits().authFailureDelay().toMillis();
+        if (delay <= 0) {
+            fail(error);
+            return;
+        }
+        state = State.REFUSING;
+        ctx.channel().config().setAutoRead(false);
+        ctx.executor().schedule(() -> fail(error), delay, TimeUnit.MILLISECONDS);
     }
 
     /** The {@code hba:} allow list, before any authentication, with PostgreSQL's wording for pg_hba.conf. */

@@ -274,6 +274,37 @@ class LoginHandlerTest {
         release(m);
     }
 
+    /**
+     * limits.auth_failure_delay: the refusal waits, the client is not read meanwhile (a second
+     * attempt on the same connection changes nothing) and still counts as logging in.
+     */
+    @Test
+    void aFailedLoginWaitsTheFailureDelay() {
+        context = new FakeContext(CONFIG.replace("limits: { max_client_connections: 2 }",
+                "limits: { max_client_connections: 2, auth_failure_delay: 2s }"));
+        open().writeInbound(startup("clear", "app"));
+        release(read());
+        ch.writeInbound(password("wrong".getBytes(), true));
+        assertTrue(read().isEmpty(), "no answer before the delay");
+        assertTrue(ch.isActive());
+        assertFalse(ch.config().isAutoRead(), "the client is not read while its refusal waits");
+        assertEquals(1, context.clients.loggingInCount(), "still counted as logging in");
+        ch.writeInbound(password("secret".getBytes(), true)); // bytes already in flight: ignored
+        assertTrue(read().isEmpty());
+        ch.advanceTimeBy(1900, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertTrue(read().isEmpty(), "1.9 s: still waiting");
+        ch.advanceTimeBy(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        List<Msg> m = read();
+        assertEquals(1, m.size());
+        assertEquals("28P01", m.get(0).error().code());
+        assertEquals("password authentication failed for user \"clear\"", m.get(0).error().message());
+        release(m);
+        assertFalse(ch.isActive(), "closed after the refusal");
+        assertEquals(0, context.clients.loggingInCount());
+    }
+
     @Test
     void aFailedLoginIsLoggedWithUserAndAddressButNeverThePassword() {
         Logger log = Logger.getLogger(LoginHandler.class.getName());

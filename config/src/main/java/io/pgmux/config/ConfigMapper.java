@@ -27,7 +27,7 @@ final class ConfigMapper {
             "max_message_size", "auth_timeout", "max_client_prepared_statements", "query_timeout",
             "idle_transaction_timeout", "client_idle_timeout", "max_unauthenticated_connections", "auth_failure_delay");
     static final List<String> TLS_KEYS = List.of("client_mode", "cert_file", "key_file", "server_mode", "ca_file",
-            "client_ca_file");
+            "client_ca_file", "server_cert_file", "server_key_file");
     static final List<String> LOG_KEYS = List.of("level", "format", "queries", "slow_query_threshold");
     static final List<String> AUTH_QUERY_KEYS = List.of("user", "password", "query", "cache_ttl", "database");
     static final List<String> HBA_KEYS = List.of("user", "database", "address", "action");
@@ -169,7 +169,9 @@ final class ConfigMapper {
                 m.choice("server_mode", ConfigNames.all(TlsConfig.ServerMode.values(), TlsConfig.ServerMode::configName),
                         TlsConfig.ServerMode::fromConfigName, base.serverMode()),
                 path(m, "ca_file"),
-                path(m, "client_ca_file"));
+                path(m, "client_ca_file"),
+                path(m, "server_cert_file"),
+                path(m, "server_key_file"));
     }
 
     /** The {@code auth_query:} block; {@code user} is required. */

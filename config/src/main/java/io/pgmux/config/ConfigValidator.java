@@ -84,6 +84,14 @@ final class ConfigValidator {
             readable("tls.cert_file", tls.certFile(), "tls.client_mode", why);
             readable("tls.key_file", tls.keyFile(), "tls.client_mode", why);
         }
+        if ((tls.serverCertFile() == null) != (tls.serverKeyFile() == null)) {
+            String missing = tls.serverCertFile() == null ? "tls.server_cert_file" : "tls.server_key_file";
+            String given = tls.serverCertFile() == null ? "tls.server_key_file" : "tls.server_cert_file";
+            problems.add(missing, locations.locate(given), "required: needed by " + given);
+        } else if (tls.serverCertFile() != null) {
+            readable("tls.server_cert_file", tls.serverCertFile(), "tls.server_cert_file", "pgmux's certificate for servers");
+            readable("tls.server_key_file", tls.serverKeyFile(), "tls.server_key_file", "pgmux's certificate for servers");
+        }
         if (tls.clientMode().requiresCertificate()) {
             readable("tls.client_ca_file", tls.clientCaFile(), "tls.client_mode",
                     "needed by client_mode " + tls.clientMode().configName());

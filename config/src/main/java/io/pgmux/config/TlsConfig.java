@@ -16,9 +16,11 @@ import java.util.Optional;
  * @param serverMode whether pgmux asks the servers for TLS and how it checks their certificates
  * @param caFile     CA certificates (PEM) a server's certificate must chain to, for the verify modes; or null
  * @param clientCaFile CA certificates (PEM) a client's certificate must chain to, for the client verify modes; or null
+ * @param serverCertFile the certificate chain pgmux shows servers that ask for one (PEM), or null
+ * @param serverKeyFile  the private key of {@code serverCertFile}, or null
  */
 public record TlsConfig(ClientMode clientMode, Path certFile, Path keyFile, ServerMode serverMode, Path caFile,
-                        Path clientCaFile) {
+                        Path clientCaFile, Path serverCertFile, Path serverKeyFile) {
 
     /** PgBouncer's {@code client_tls_sslmode}. */
     public enum ClientMode {
@@ -92,14 +94,20 @@ public record TlsConfig(ClientMode clientMode, Path certFile, Path keyFile, Serv
         Objects.requireNonNull(serverMode, "serverMode");
     }
 
-    /** Settings without client certificates. */
+    /** Settings without client certificates on either leg. */
     public TlsConfig(ClientMode clientMode, Path certFile, Path keyFile, ServerMode serverMode, Path caFile) {
         this(clientMode, certFile, keyFile, serverMode, caFile, null);
     }
 
+    /** Settings without a certificate of pgmux's own for the servers. */
+    public TlsConfig(ClientMode clientMode, Path certFile, Path keyFile, ServerMode serverMode, Path caFile,
+                     Path clientCaFile) {
+        this(clientMode, certFile, keyFile, serverMode, caFile, clientCaFile, null, null);
+    }
+
     /** TLS off on both legs, no files. */
     public static TlsConfig defaults() {
-        return new TlsConfig(ClientMode.DISABLE, null, null, ServerMode.DISABLE, null, null);
+        return new TlsConfig(ClientMode.DISABLE, null, null, ServerMode.DISABLE, null, null, null, null);
     }
 
     /** True when clients may (or must) use TLS. */

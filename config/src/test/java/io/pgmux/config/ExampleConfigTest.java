@@ -99,7 +99,8 @@ class ExampleConfigTest {
             assertTrue(text.contains("\n  " + key + ": "), "pgmux.yaml does not show tls." + key);
         }
         // the example's paths do not exist here: point them at files that do
-        for (String file : List.of("/etc/pgmux/server.crt", "/etc/pgmux/server.key", "/etc/pgmux/root.crt")) {
+        for (String file : List.of("/etc/pgmux/server.crt", "/etc/pgmux/server.key", "/etc/pgmux/root.crt",
+                "/etc/pgmux/pgmux-client.crt", "/etc/pgmux/pgmux-client.key")) {
             Path local = Files.writeString(dir.resolve(Path.of(file).getFileName()), "");
             text = text.replace(file, local.toString());
         }

@@ -90,6 +90,23 @@ class TlsConfigTest {
     }
 
     @Test
+    void pgmuxsOwnCertificateForServersNeedsBothFiles() throws IOException {
+        Path cert = file("mine.crt");
+        Path key = file("mine.key");
+        TlsConfig tls = parse("tls: { server_mode: require, server_cert_file: %s, server_key_file: %s }\n"
+                .formatted(cert, key)).tls();
+        assertEquals(cert, tls.serverCertFile());
+        assertEquals(key, tls.serverKeyFile());
+        TestYaml.assertProblems("tls:\n  server_cert_file: %s\n".formatted(cert),
+                "t.yaml:2:3: tls.server_key_file: required: needed by tls.server_cert_file");
+        TestYaml.assertProblems("tls:\n  server_key_file: %s\n".formatted(key),
+                "t.yaml:2:3: tls.server_cert_file: required: needed by tls.server_key_file");
+        Path missing = dir.resolve("gone.crt");
+        TestYaml.assertProblems("tls:\n  server_cert_file: %s\n  server_key_file: %s\n".formatted(missing, key),
+                "t.yaml:2:3: tls.server_cert_file: cannot read " + missing + " (pgmux's certificate for servers)");
+    }
+
+    @Test
     void aUrlsVerifyModeNeedsTheCaFileToo() throws IOException {
         Path ca = file("ca.pem");
         String yaml = """

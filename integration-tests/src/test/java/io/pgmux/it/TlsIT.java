@@ -272,6 +272,33 @@ class TlsIT {
         assertEquals(true, serverLegTls(ssl("disable", null)), "verify-ca checks the CA only");
     }
 
+    /**
+     * tls.server_cert_file/server_key_file: a server that takes only certificates
+     * ({@code hostssl ... cert}) lets pgmux in with a certificate for its user, and refuses it
+     * without one.
+     */
+    @Test
+    void pgmuxShowsItsCertificateToAServerThatAsks() throws Exception {
+        TestCa.ClientCert mine = ca.clientCertificate(USER);
+        try (TestPostgres certPg = TestPostgres.startLocal("tlscert", b -> b.tls(ca.serverCert(), ca.serverKey())
+                .tlsClientCa(ca.caCert()).hostAuth("cert")
+                .bootstrapSql("CREATE ROLE " + USER + " LOGIN", "CREATE DATABASE " + DB + " OWNER " + USER))) {
+            String yaml = yaml(certPg, "{ server_mode: verify-full, ca_file: %s, server_cert_file: %s, server_key_file: %s }"
+                    .formatted(ca.caCert(), mine.cert(), mine.key()));
+            pgmux = Pgmux.start(yaml);
+            try (Connection c = pgmux.connect(DB, USER, USER, ssl("disable", null)); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT ssl, client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+                assertTrue(rs.next());
+                assertEquals(true, rs.getBoolean(1));
+                assertEquals("/CN=" + USER, rs.getString(2), "the server saw pgmux's certificate");
+            }
+            pgmux.close();
+            pgmux = Pgmux.start(yaml(certPg, "{ server_mode: verify-full, ca_file: %s }".formatted(ca.caCert())));
+            SQLException e = assertThrows(SQLException.class, () -> serverLegTls(ssl("disable", null)));
+            assertTrue(PgErrors.serverMessage(e).contains("certificate"), PgErrors.describe(e));
+        }
+    }
+
     /** A backend URL's {@code ?sslmode=} overrides tls.server_mode for that server, as libpq reads it. */
     @Test
     void aUrlsSslmodeOverridesTheServerMode() throws Exception {

@@ -204,6 +204,7 @@ public final class LocalPostgres implements AutoCloseable {
         private Duration startTimeout = Duration.ofSeconds(60);
         private Path tlsCert;
         private Path tlsKey;
+        private Path tlsCa;
 
         private Builder() {
         }
@@ -296,6 +297,17 @@ public final class LocalPostgres implements AutoCloseable {
             return this;
         }
 
+        /**
+         * With {@link #tls}: asks clients for certificates signed by {@code ca} ({@code ssl_ca_file},
+         * copied into the data directory). With {@code hostAuth("cert")} TCP logins must show one
+         * whose common name is the user name ({@code hostssl ... cert} in pg_hba.conf).
+         */
+        public Builder tlsClientCa(Path ca) {
+            this.tlsCa = Objects.requireNonNull(ca).toAbsolutePath();
+            extra.put("ssl_ca_file", ServerConfig.TLS_CA);
+            return this;
+        }
+
         /** Bound for initdb, start, stop and promote each. */
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = timeout;
@@ -323,7 +335,7 @@ public final class LocalPostgres implements AutoCloseable {
         public LocalPostgres build() {
             Path parent = parentDir != null ? parentDir : Path.of(System.getProperty("java.io.tmpdir"));
             ServerSpec spec = new ServerSpec(binaries != null ? binaries : PostgresBinaries.locate(),
-                    parent.toAbsolutePath(), serverSettings(), hostAuth, bootstrap, startTimeout, tlsCert, tlsKey);
+                    parent.toAbsolutePath(), serverSettings(), hostAuth, bootstrap, startTimeout, tlsCert, tlsKey, tlsCa);
             return new LocalPostgres(spec, name, port == 0 ? FreePorts.any() : port, false);
         }
     }

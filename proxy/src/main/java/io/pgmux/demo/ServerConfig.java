@@ -41,10 +41,14 @@ final class ServerConfig {
     /** Names of the TLS files in the data directory; PostgreSQL reads relative names from there. */
     static final String TLS_CERT = "server.crt";
     static final String TLS_KEY = "server.key";
+    static final String TLS_CA = "root.crt";
 
-    /** Copies the certificate and key into the data directory, the key readable by its owner only. */
-    static void installTls(PgUser user, Path dataDir, Path cert, Path key) {
+    /** Copies the certificate, key and client CA (if any) into the data directory, the key readable by its owner only. */
+    static void installTls(PgUser user, Path dataDir, Path cert, Path key, Path ca) {
         try {
+            if (ca != null) {
+                user.writeOwnedFile(dataDir.resolve(TLS_CA), java.nio.file.Files.readString(ca), false);
+            }
             user.writeOwnedFile(dataDir.resolve(TLS_CERT), java.nio.file.Files.readString(cert), false);
             Path target = dataDir.resolve(TLS_KEY);
             user.writeOwnedFile(target, java.nio.file.Files.readString(key), false);
@@ -69,7 +73,8 @@ final class ServerConfig {
     static void writeHba(PgUser user, Path dataDir, String hostAuth) {
         String hba = "# written by pgmux LocalPostgres\n"
                 + "local all         all                trust\n"
-                + "host  all         all  127.0.0.1/32  " + hostAuth + "\n"
+                // cert is refused on host lines: it needs TLS, hence hostssl
+                + ("cert".equals(hostAuth) ? "hostssl" : "host ") + " all         all  127.0.0.1/32  " + hostAuth + "\n"
                 + "host  replication all  127.0.0.1/32  trust\n";
         user.writeOwnedFile(dataDir.resolve("pg_hba.conf"), hba, false);
     }

@@ -49,7 +49,7 @@ final class ServerProcess {
         pgCtl.initdb();
         ServerConfig.appendSettings(user, dirs.dataDir(), spec.settings());
         if (spec.tlsCert() != null) {
-            ServerConfig.installTls(user, dirs.dataDir(), spec.tlsCert(), spec.tlsKey());
+            ServerConfig.installTls(user, dirs.dataDir(), spec.tlsCert(), spec.tlsKey(), spec.tlsCa());
         }
         ServerConfig.writeHba(user, dirs.dataDir(), spec.hostAuth());
         List<Map.Entry<String, String>> steps = new ArrayList<>();

@@ -16,10 +16,11 @@ import java.util.Map;
  * @param startTimeout bound for initdb, start, stop and promote
  * @param tlsCert      certificate (PEM) copied into the data directory for {@code ssl = on}, or null
  * @param tlsKey       its private key, copied next to it with mode 0600, or null
+ * @param tlsCa        CA certificates (PEM) client certificates must chain to ({@code ssl_ca_file}), or null
  */
 record ServerSpec(PostgresBinaries binaries, Path parentDir, Map<String, String> settings,
                   String hostAuth, List<Map.Entry<String, String>> bootstrap, Duration startTimeout,
-                  Path tlsCert, Path tlsKey) {
+                  Path tlsCert, Path tlsKey, Path tlsCa) {
 
     ServerSpec {
         settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings));
@@ -28,6 +29,6 @@ record ServerSpec(PostgresBinaries binaries, Path parentDir, Map<String, String>
 
     /** Replicas are copies: same settings, but no bootstrap SQL of their own. */
     ServerSpec forReplica() {
-        return new ServerSpec(binaries, parentDir, settings, hostAuth, List.of(), startTimeout, tlsCert, tlsKey);
+        return new ServerSpec(binaries, parentDir, settings, hostAuth, List.of(), startTimeout, tlsCert, tlsKey, tlsCa);
     }
 }

@@ -55,13 +55,8 @@ public record TlsContexts(TlsConfig config, SslContext forClients, Map<TlsConfig
     public static TlsContexts load(TlsConfig config, Set<TlsConfig.ServerMode> urlModes) {
         SslContext forClients = null;
         if (config.clientTls()) {
-            List<X509Certificate> chain = PemFiles.certificates(required(config.certFile(), "tls.cert_file"));
-            PrivateKey key = PemFiles.privateKey(required(config.keyFile(), "tls.key_file"));
-            if (!matches(chain.get(0), key)) {
-                throw new TlsSetupException(config.keyFile() + " is not the private key of the certificate in "
-                        + config.certFile());
-            }
-            SslContextBuilder b = SslContextBuilder.forServer(key, chain);
+            Identity own = Identity.read(config.certFile(), "tls.cert_file", config.keyFile(), "tls.key_file");
+            SslContextBuilder b = SslContextBuilder.forServer(own.key(), own.chain());
             if (config.clientMode().requiresCertificate()) {
                 // asked for, not demanded by the handshake: a client without one gets PostgreSQL's
                 // error at its startup packet (LoginHandler) instead of a bare TLS alert; a
@@ -83,14 +78,32 @@ public record TlsContexts(TlsConfig config, SslContext forClients, Map<TlsConfig
         List<X509Certificate> ca = modes.stream().anyMatch(TlsConfig.ServerMode::verifies)
                 ? PemFiles.certificates(required(config.caFile(), "tls.ca_file"))
                 : null;
+        Identity shown = modes.isEmpty() || config.serverCertFile() == null ? null
+                : Identity.read(config.serverCertFile(), "tls.server_cert_file", config.serverKeyFile(), "tls.server_key_file");
         for (TlsConfig.ServerMode mode : modes) {
-            forServers.put(mode, forServers(mode, ca));
+            forServers.put(mode, forServers(mode, ca, shown));
         }
         return new TlsContexts(config, forClients, Collections.unmodifiableMap(forServers));
     }
 
-    private static SslContext forServers(TlsConfig.ServerMode mode, List<X509Certificate> ca) {
+    /** A certificate chain and its private key, read and checked to belong together. */
+    private record Identity(List<X509Certificate> chain, PrivateKey key) {
+        static Identity read(java.nio.file.Path certFile, String certKey, java.nio.file.Path keyFile, String keyKey) {
+            List<X509Certificate> chain = PemFiles.certificates(required(certFile, certKey));
+            PrivateKey key = PemFiles.privateKey(required(keyFile, keyKey));
+            if (!matches(chain.get(0), key)) {
+                throw new TlsSetupException(keyFile + " is not the private key of the certificate in " + certFile);
+            }
+            return new Identity(chain, key);
+        }
+    }
+
+    /** @param shown pgmux's certificate for servers that ask for one ({@code cert} in pg_hba.conf), or null */
+    private static SslContext forServers(TlsConfig.ServerMode mode, List<X509Certificate> ca, Identity shown) {
         SslContextBuilder b = SslContextBuilder.forClient();
+        if (shown != null) {
+            b.keyManager(shown.key(), shown.chain());
+        }
         if (mode.verifies()) {
             b.trustManager(ca);
         } else {

@@ -62,6 +62,20 @@ class TlsContextsTest {
     }
 
     @Test
+    void pgmuxsCertificateForServersIsCheckedLikeTheClientOne() {
+        TlsConfig mismatched = new TlsConfig(TlsConfig.ClientMode.DISABLE, null, null, TlsConfig.ServerMode.REQUIRE, null,
+                null, ca.serverCert(), ca.caKey());
+        assertEquals(ca.caKey() + " is not the private key of the certificate in " + ca.serverCert(),
+                assertThrows(TlsSetupException.class, () -> TlsContexts.load(mismatched)).getMessage());
+        TlsConfig unused = new TlsConfig(TlsConfig.ClientMode.DISABLE, null, null, TlsConfig.ServerMode.DISABLE, null,
+                null, ca.serverCert(), ca.caKey());
+        assertTrue(TlsContexts.load(unused).forServerModes().isEmpty(), "no server TLS: the files are not read");
+        TlsConfig ok = new TlsConfig(TlsConfig.ClientMode.DISABLE, null, null, TlsConfig.ServerMode.REQUIRE, null,
+                null, ca.serverCert(), ca.serverKey());
+        assertNotNull(TlsContexts.load(ok).forServers());
+    }
+
+    @Test
     void commonNameIsReadFromTheSubject() throws Exception {
         assertEquals("batch", TlsContexts.commonName(certificate(ca.clientCertificate("batch").cert())));
         assertEquals("localhost", TlsContexts.commonName(certificate(ca.serverCert())));

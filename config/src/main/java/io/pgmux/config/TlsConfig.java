@@ -38,7 +38,7 @@ public record TlsConfig(ClientMode clientMode, Path certFile, Path keyFile, Serv
         VERIFY_FULL;
 
         public String configName() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+            return libpqSpelling(this);
         }
 
         /** True when a client must log in over TLS. */
@@ -70,7 +70,7 @@ public record TlsConfig(ClientMode clientMode, Path certFile, Path keyFile, Serv
         VERIFY_FULL;
 
         public String configName() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+            return libpqSpelling(this);
         }
 
         /** True when the server must speak TLS: a server that answers {@code N} is not used. */
@@ -86,6 +86,11 @@ public record TlsConfig(ClientMode clientMode, Path certFile, Path keyFile, Serv
         public static Optional<ServerMode> fromConfigName(String name) {
             return ConfigNames.lookup(values(), ServerMode::configName, name);
         }
+    }
+
+    /** A mode as libpq and PgBouncer write it: {@code VERIFY_FULL} is {@code verify-full}. */
+    private static String libpqSpelling(Enum<?> mode) {
+        return mode.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Rejects null modes; which files a mode needs is checked when a file is loaded. */

@@ -20,7 +20,8 @@ import org.yaml.snakeyaml.nodes.Node;
 final class ConfigMapper {
 
     static final List<String> ROOT_KEYS = List.of("listen", "workers", "transport", "shutdown_timeout", "admin", "metrics",
-            "limits", "log", "tls", "auth_query", "pool_defaults", "breaker_defaults", "users", "databases", "hba");
+            "limits", "log", "tls", "auth_query", "pool_defaults", "breaker_defaults", "users", "databases", "hba",
+            "unix_socket_dir");
     static final List<String> ADMIN_KEYS = List.of("listen", "users");
     static final List<String> METRICS_KEYS = List.of("listen");
     static final List<String> LIMITS_KEYS = List.of("max_client_connections", "query_wait_timeout",
@@ -103,7 +104,8 @@ final class ConfigMapper {
                 top.get("databases").flatMap(n -> n.asMapping(null)).map(m -> databases(m, defaults))
                         .orElse(Map.of()),
                 source,
-                top.get("hba").flatMap(YamlNode::asList).map(ConfigMapper::hba).orElse(List.of()));
+                top.get("hba").flatMap(YamlNode::asList).map(ConfigMapper::hba).orElse(List.of()),
+                path(top, "unix_socket_dir"));
         return new Result(config, poolDefaults, breakerDefaults);
     }
 

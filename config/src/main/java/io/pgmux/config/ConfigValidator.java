@@ -40,6 +40,7 @@ final class ConfigValidator {
         v.limits(config.limits());
         v.users(config);
         v.tls(config.tls());
+        v.unixSocketDir(config.unixSocketDir());
         config.authQueryConfig().ifPresent(v::authQuery);
         v.pool("pool_defaults", mapped.poolDefaults());
         v.breakerRules.check("breaker_defaults", mapped.breakerDefaults());
@@ -117,6 +118,25 @@ final class ConfigValidator {
             }
         }
     }
+
+    /** The directory must exist and be writable: pgmux creates its socket file there at start. */
+    private void unixSocketDir(java.nio.file.Path dir) {
+        if (dir == null) {
+            return;
+        }
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            report("unix_socket_dir", "no directory " + dir);
+        } else if (!java.nio.file.Files.isWritable(dir)) {
+            report("unix_socket_dir", "cannot write in " + dir);
+        } else if (dir.toAbsolutePath().resolve(".s.PGSQL.65535").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                .length > MAX_SOCKET_PATH) {
+            report("unix_socket_dir", "too long for a socket path (at most " + MAX_SOCKET_PATH
+                    + " bytes with the file name .s.PGSQL.<port>)");
+        }
+    }
+
+    /** sun_path holds 108 bytes on Linux, the terminating NUL included. */
+    private static final int MAX_SOCKET_PATH = 107;
 
     /** @param modePath where a missing file is reported: the mode that needs it */
     private void readable(String path, java.nio.file.Path file, String modePath, String why) {

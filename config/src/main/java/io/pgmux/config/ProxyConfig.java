@@ -1,5 +1,6 @@
 package io.pgmux.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -40,7 +41,8 @@ public record ProxyConfig(
         List<UserConfig> users,
         Map<String, DatabaseConfig> databases,
         String source,
-        List<HbaRule> hba) {
+        List<HbaRule> hba,
+        Path unixSocketDir) {
 
     /** Where clients connect unless {@code listen} says otherwise. */
     public static final HostPort DEFAULT_LISTEN = new HostPort(HostPort.ANY_HOST, 6432);
@@ -66,6 +68,19 @@ public record ProxyConfig(
             }
         });
         databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
+    }
+
+    /** Without a Unix-domain socket. */
+    public ProxyConfig(HostPort listen, int workers, TransportKind transport, Duration shutdownTimeout, AdminConfig admin,
+                       MetricsConfig metrics, LimitsConfig limits, LogConfig log, TlsConfig tls, AuthQueryConfig authQuery,
+                       List<UserConfig> users, Map<String, DatabaseConfig> databases, String source, List<HbaRule> hba) {
+        this(listen, workers, transport, shutdownTimeout, admin, metrics, limits, log, tls, authQuery, users, databases,
+                source, hba, null);
+    }
+
+    /** Where the Unix-domain socket is, {@code <unix_socket_dir>/.s.PGSQL.<port>} as libpq looks for it; empty when off. */
+    public Optional<Path> unixSocketPath(int port) {
+        return Optional.ofNullable(unixSocketDir).map(dir -> dir.resolve(".s.PGSQL." + port));
     }
 
     /** Without an {@code hba} allow list (everyone may try to log in). */

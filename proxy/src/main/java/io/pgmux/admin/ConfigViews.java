@@ -31,6 +31,7 @@ final class ConfigViews {
         ProxyConfig d = ProxyConfig.defaults();
         ResultTable.Builder t = ResultTable.builder("key", "value", "default", "changeable");
         t.row("listen", c.listen(), d.listen(), "no");
+        t.row("unix_socket_dir", c.unixSocketDir(), null, "no");
         t.row("workers", c.workers(), d.workers(), "no");
         t.row("transport", c.transport().configName(), d.transport().configName(), "no");
         t.row("shutdown_timeout", duration(c.shutdownTimeout()), duration(d.shutdownTimeout()), "no");

@@ -24,7 +24,11 @@ final class Formats {
         return time(nowMillis - (nowNanos - nanos) / 1_000_000);
     }
 
+    /** The address as SHOW CLIENTS prints it: the IP, or {@code unix} for the Unix-domain socket as PgBouncer does. */
     static String host(SocketAddress a) {
+        if (a instanceof io.netty.channel.unix.DomainSocketAddress || a instanceof java.net.UnixDomainSocketAddress) {
+            return "unix";
+        }
         return a instanceof InetSocketAddress i ? i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString()
                 : a == null ? null : a.toString();
     }

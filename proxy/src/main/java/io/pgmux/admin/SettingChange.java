@@ -116,17 +116,17 @@ final class SettingChange {
             dbs.put(d.name(), d);
         }
         return new ProxyConfig(c.listen(), c.workers(), c.transport(), c.shutdownTimeout(), c.admin(), c.metrics(), c.limits(),
-                c.log(), c.tls(), c.authQuery(), c.users(), dbs, c.source(), c.hba());
+                c.log(), c.tls(), c.authQuery(), c.users(), dbs, c.source(), c.hba(), c.unixSocketDir());
     }
 
     private static ProxyConfig withLog(ProxyConfig c, LogConfig log) {
         return new ProxyConfig(c.listen(), c.workers(), c.transport(), c.shutdownTimeout(), c.admin(), c.metrics(), c.limits(), log,
-                c.tls(), c.authQuery(), c.users(), c.databases(), c.source(), c.hba());
+                c.tls(), c.authQuery(), c.users(), c.databases(), c.source(), c.hba(), c.unixSocketDir());
     }
 
     private static ProxyConfig withLimits(ProxyConfig c, LimitsConfig limits) {
         return new ProxyConfig(c.listen(), c.workers(), c.transport(), c.shutdownTimeout(), c.admin(), c.metrics(), limits, c.log(),
-                c.tls(), c.authQuery(), c.users(), c.databases(), c.source(), c.hba());
+                c.tls(), c.authQuery(), c.users(), c.databases(), c.source(), c.hba(), c.unixSocketDir());
     }
 
     private static <T> T parse(String key, String value, Function<String, T> parser) {

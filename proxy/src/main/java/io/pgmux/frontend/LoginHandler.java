@@ -218,7 +218,10 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
     private void onStartupMessage(StartupPacket.StartupMessage m) {
         // typed messages follow; the decoder hands any bytes it already holds to this handler
         ctx.pipeline().remove(StartupPacketDecoder.class);
-        TlsConfig.ClientMode tlsMode = context.tls().config().clientMode();
+        // TLS guards the network: a client on this host's Unix-domain socket is exempt, as in
+        // PgBouncer (libpq never asks for TLS there)
+        TlsConfig.ClientMode tlsMode = overUnixSocket() ? TlsConfig.ClientMode.DISABLE
+                : context.tls().config().clientMode();
         if (!tls && tlsMode.required()) {
             // PgBouncer's words; 28000 as PostgreSQL's pg_hba rejection of a non-SSL connection
             LOG.info(() -> "client " + ctx.channel().remoteAddress() + " refused: SSL required (tls.client_mode "
@@ -417,12 +420,19 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter implements 
         ctx.executor().schedule(() -> fail(error), delay, TimeUnit.MILLISECONDS);
     }
 
+    /** True when the client came through the Unix-domain socket (unix_socket_dir), not TCP. */
+    private boolean overUnixSocket() {
+        java.net.SocketAddress local = ctx.channel().localAddress();
+        return local instanceof io.netty.channel.unix.DomainSocketAddress || local instanceof java.net.UnixDomainSocketAddress;
+    }
+
     /** The {@code hba:} allow list, before any authentication, with PostgreSQL's wording for pg_hba.conf. */
     private void checkHba() {
         java.net.InetAddress address = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress isa
                 ? isa.getAddress() : null;
         if (!io.pgmux.config.HbaRule.allows(context.config().hba(), userName, database, address)) {
-            String host = address == null ? String.valueOf(ctx.channel().remoteAddress()) : address.getHostAddress();
+            String host = overUnixSocket() ? "[local]" // PostgreSQL's word for a Unix-domain socket
+                    : address == null ? String.valueOf(ctx.channel().remoteAddress()) : address.getHostAddress();
             LOG.info(() -> "login refused by hba for user \"" + userName + "\", database \"" + database
                     + "\" from " + host);
             throw new PgException(PgError.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,

@@ -63,6 +63,8 @@ public final class ProxyServer implements SessionContext {
      * than 4.2's default adaptive allocator for pgmux's pattern (small reads, slices, short lives).
      */
     static final io.netty.buffer.ByteBufAllocator ALLOCATOR = io.netty.buffer.PooledByteBufAllocator.DEFAULT;
+    /** A connection's output pauses its source past 256 kB queued, resumes under 64 kB (backpressure). */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
     private Transport transport;
     private final ConcurrentHashMap<PoolKey, Pool> pools = new ConcurrentHashMap<>();
@@ -82,6 +84,8 @@ public final class ProxyServer implements SessionContext {
     private LoopIndex loops;
     private ServerConnector connector;
     private Channel listener;
+    /** The Unix-domain socket listener, or null without unix_socket_dir. */
+    private UnixListener unixListener;
     private final Path configPath;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ServerControl control;
@@ -113,7 +117,7 @@ public final class ProxyServer implements SessionContext {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.ALLOCATOR, ALLOCATOR)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024)),
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK),
                 this::tls);
         clusters.start(config, connector, workers);
         health = new BackendHealth(connector, workers::next, this::config, HEALTH_TTL, HEALTH_TIMEOUT, clusters::watched);
@@ -129,7 +133,7 @@ public final class ProxyServer implements SessionContext {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -142,6 +146,11 @@ public final class ProxyServer implements SessionContext {
             InetSocketAddress address = (InetSocketAddress) listener.localAddress();
             LOG.info(() -> "pgmux listening on " + address + " (" + transport.name() + ", " + threads + " event loops, "
                     + config.databases().size() + " databases)");
+            java.util.Optional<java.nio.file.Path> socket = config.unixSocketPath(address.getPort());
+            if (socket.isPresent()) {
+                unixListener = bound("unix_socket_dir", socket.get(), () -> UnixListener.start(socket.get(), transport,
+                        acceptor, workers, b.config().childHandler(), ALLOCATOR, WATER_MARK));
+            }
             startConsoles();
         } catch (ListenException e) {
             shutdown(Duration.ZERO); // nothing was served yet: stop the loops and monitors started so far
@@ -299,6 +308,9 @@ public final class ProxyServer implements SessionContext {
         LOG.info(() -> "shutting down: " + clients.connectionCount() + " clients, waiting up to " + timeout.toSeconds() + "s");
         if (listener != null) {
             listener.close().syncUninterruptibly();
+        }
+        if (unixListener != null) {
+            unixListener.close();
         }
         for (ClientSession s : clients.sessions()) {
             s.eventLoop().execute(s::drain);

@@ -204,10 +204,11 @@ final class ServerControl implements ProxyControl {
         restartOnly(notices, "transport", current.transport().configName(), loaded.transport().configName());
         restartOnly(notices, "admin.listen", current.admin().listen(), loaded.admin().listen());
         restartOnly(notices, "metrics.listen", current.metrics().listen(), loaded.metrics().listen());
+        restartOnly(notices, "unix_socket_dir", current.unixSocketDir(), loaded.unixSocketDir());
         ProxyConfig next = new ProxyConfig(current.listen(), current.workers(), current.transport(), loaded.shutdownTimeout(),
                 new io.pgmux.config.AdminConfig(current.admin().listen(), loaded.admin().users()),
                 current.metrics(), loaded.limits(), loaded.log(), loaded.tls(), loaded.authQuery(), loaded.users(),
-                loaded.databases(), loaded.source(), loaded.hba());
+                loaded.databases(), loaded.source(), loaded.hba(), current.unixSocketDir());
         apply(next);
         server.tls(tls);
         LOG.info(() -> "configuration reloaded from " + configPath + ": " + next.databases().size() + " databases, "

@@ -32,7 +32,8 @@ import java.util.function.Function;
  * another transport).
  */
 public record Transport(String name, IoHandlerFactory ioHandlerFactory,
-                        Class<? extends ServerChannel> serverChannel, Class<? extends Channel> socketChannel) {
+                        Class<? extends ServerChannel> serverChannel, Class<? extends Channel> socketChannel,
+                        Class<? extends ServerChannel> domainServerChannel) {
 
     static final String OVERRIDE_PROPERTY = "pgmux.transport";
 
@@ -63,13 +64,15 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
                 return of(TransportKind.IO_URING).or(() -> of(TransportKind.EPOLL)).or(() -> of(TransportKind.NIO));
             case IO_URING:
                 return IoUring.isAvailable() ? Optional.of(new Transport("io_uring", IoUringIoHandler.newFactory(),
-                        IoUringServerSocketChannel.class, IoUringSocketChannel.class)) : Optional.empty();
+                        IoUringServerSocketChannel.class, IoUringSocketChannel.class,
+                        io.netty.channel.uring.IoUringServerDomainSocketChannel.class)) : Optional.empty();
             case EPOLL:
                 return Epoll.isAvailable() ? Optional.of(new Transport("epoll", EpollIoHandler.newFactory(),
-                        EpollServerSocketChannel.class, EpollSocketChannel.class)) : Optional.empty();
+                        EpollServerSocketChannel.class, EpollSocketChannel.class,
+                        io.netty.channel.epoll.EpollServerDomainSocketChannel.class)) : Optional.empty();
             default:
                 return Optional.of(new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class,
-                        NioSocketChannel.class));
+                        NioSocketChannel.class, io.netty.channel.socket.nio.NioServerDomainSocketChannel.class));
         }
     }
 
@@ -77,6 +80,12 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
         Throwable cause = kind == TransportKind.IO_URING ? IoUring.unavailabilityCause()
                 : kind == TransportKind.EPOLL ? Epoll.unavailabilityCause() : null;
         return cause == null ? "unknown reason" : String.valueOf(cause.getMessage());
+    }
+
+    /** The address a Unix-domain listener of this transport binds: Netty's own type natively, the JDK's for NIO. */
+    public java.net.SocketAddress domainAddress(java.nio.file.Path path) {
+        return name.equals("nio") ? java.net.UnixDomainSocketAddress.of(path)
+                : new io.netty.channel.unix.DomainSocketAddress(path.toString());
     }
 
     public EventLoopGroup newGroup(int threads, ThreadFactory factory) {

@@ -13,7 +13,8 @@ import java.util.Objects;
  * <p>Without a user, pgmux logs in with the client's own user name and that user's plain password from
  * {@code users:}. {@link #toString()} masks the password.
  *
- * @param host     host name or IP literal (IPv6 without brackets)
+ * @param host     host name or IP literal (IPv6 without brackets), or the directory of a Unix-domain
+ *                 socket (starting with {@code /}: {@code ?host=/dir} or a percent-encoded host)
  * @param port     1..65535, default {@value #DEFAULT_PORT}
  * @param database database name on the server
  * @param user     server user, or {@code null} to use the client's
@@ -96,9 +97,41 @@ public record BackendUrl(String host, int port, String database, String user, St
                 user = null;
             }
         }
-        String[] hostPort = splitHostPort(authority);
-        return new BackendUrl(hostPort[0], hostPort[1] == null ? DEFAULT_PORT : parsePort(hostPort[1]),
-                path.isEmpty() ? defaultDatabase : path, user, password, parseQuery(query));
+        // the host first (its errors explain a '?' in a password), unless the query names it
+        boolean hostInQuery = authorityHost(authority).isEmpty() && query != null;
+        String[] hostPort = hostInQuery ? null : splitHostPort(authority);
+        int port = hostInQuery || hostPort[1] == null ? DEFAULT_PORT : parsePort(hostPort[1]);
+        Map<String, String> params = parseQuery(query);
+        String socketDir = params.remove("host"); // it becomes the host: toString() writes it there, percent-encoded
+        if (socketDir != null && (!socketDir.startsWith("/") || !hostInQuery)) {
+            throw new IllegalArgumentException("the host parameter names a socket directory (starting with /) and "
+                    + "needs an empty host before it (postgres://user@/db?host=/var/run/postgresql)");
+        }
+        if (hostInQuery) {
+            if (socketDir == null) {
+                throw new IllegalArgumentException("the URL has no host");
+            }
+            hostPort = new String[] {socketDir, portPart(authority)};
+            port = hostPort[1] == null ? DEFAULT_PORT : parsePort(hostPort[1]);
+        }
+        return new BackendUrl(hostPort[0], port,
+                path.isEmpty() ? defaultDatabase : path, user, password, params);
+    }
+
+    /** The host part of {@code authority}, without a port. */
+    private static String authorityHost(String authority) {
+        int colon = authority.startsWith("[") ? -1 : authority.indexOf(':');
+        return colon < 0 ? authority : authority.substring(0, colon);
+    }
+
+    /** The port part of a host-less {@code authority} ({@code :5433}), or null. */
+    private static String portPart(String authority) {
+        return authority.startsWith(":") ? authority.substring(1) : null;
+    }
+
+    /** True when this server is reached through a Unix-domain socket in the directory {@link #host()}. */
+    public boolean isUnixSocket() {
+        return host.startsWith("/");
     }
 
     private static String[] splitHostPort(String authority) {
@@ -124,6 +157,14 @@ public record BackendUrl(String host, int port, String database, String user, St
         }
         if (host.isEmpty()) {
             throw new IllegalArgumentException("the URL has no host");
+        }
+        if (host.regionMatches(true, 0, "%2F", 0, 3)) {
+            // a socket directory, percent-encoded as libpq accepts it: postgresql://%2Fvar%2Frun%2Fpostgresql/db
+            String dir = PercentCodec.decode(host, "host");
+            if (dir.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("invalid URL host" + ENCODE_HINT);
+            }
+            return new String[] {dir, port};
         }
         if (host.chars().anyMatch(c -> c <= ' ' || "[],@/?#%".indexOf(c) >= 0)) {
             throw new IllegalArgumentException("invalid URL host" + ENCODE_HINT);
@@ -165,6 +206,9 @@ public record BackendUrl(String host, int port, String database, String user, St
 
     /** {@code host:port}, with brackets around an IPv6 host. */
     public String hostPort() {
+        if (isUnixSocket()) {
+            return PercentCodec.encode(host) + ":" + port;
+        }
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 

@@ -31,6 +31,28 @@ class BackendUrlTest {
     }
 
     @Test
+    void aSocketDirectoryAsLibpqWritesIt() {
+        BackendUrl byParam = BackendUrl.parse("postgres://app:pw@/appdb?host=/var/run/postgresql&application_name=x", "a");
+        assertEquals("/var/run/postgresql", byParam.host());
+        assertEquals(5432, byParam.port());
+        assertEquals("appdb", byParam.database());
+        assertEquals(Map.of("application_name", "x"), byParam.params(), "host became the host");
+        assertEquals(true, byParam.isUnixSocket());
+        BackendUrl encoded = BackendUrl.parse("postgresql://app@%2Fvar%2Frun%2Fpostgresql:5433/appdb", "a");
+        assertEquals("/var/run/postgresql", encoded.host());
+        assertEquals(5433, encoded.port());
+        assertEquals("%2Fvar%2Frun%2Fpostgresql:5433", encoded.hostPort());
+        assertEquals(encoded, BackendUrl.parse(encoded.toString(), "a"), "toString() parses back");
+        assertEquals(5433, BackendUrl.parse("postgres://app@:5433/appdb?host=/tmp", "a").port());
+        assertEquals(false, BackendUrl.parse("postgres://h/db", "x").isUnixSocket());
+        for (String bad : new String[] {"postgres://h/db?host=/tmp", "postgres:///db?host=relative/dir"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BackendUrl.parse(bad, "x"));
+            assertEquals("the host parameter names a socket directory (starting with /) and needs an empty host before "
+                    + "it (postgres://user@/db?host=/var/run/postgresql)", e.getMessage());
+        }
+    }
+
+    @Test
     void sslmodeIsReadAndChecked() {
         assertEquals(TlsConfig.ServerMode.REQUIRE, BackendUrl.parse("postgres://h/db?sslmode=require", "x").sslMode());
         assertEquals(TlsConfig.ServerMode.VERIFY_FULL,

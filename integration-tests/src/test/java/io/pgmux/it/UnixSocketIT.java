@@ -120,6 +120,45 @@ class UnixSocketIT {
         assertFalse(Files.exists(stale), "removed at shutdown");
     }
 
+    /**
+     * A backend URL whose host is a directory: pgmux reaches PostgreSQL over its Unix-domain socket
+     * (no TLS there, as libpq), for sessions, health checks and cancel requests alike.
+     */
+    @Test
+    void aServerOnItsUnixSocket() throws Exception {
+        try (TestPostgres local = TestPostgres.startLocal("unixbackend", b -> { })) {
+            local.createDatabase(DB, USER);
+            Path socketDir = local.local().orElseThrow().socketDir();
+            String yaml = PgmuxSetup.of(local, DB, USER).yaml().replace("@127.0.0.1:" + local.port() + "/" + DB,
+                    "@:" + local.port() + "/" + DB + "?host=" + socketDir + "&sslmode=require");
+            pgmux = Pgmux.start(yaml);
+            cancelOverTheSocket();
+        }
+    }
+
+    private void cancelOverTheSocket() throws Exception {
+        try (java.sql.Connection c = pgmux.connect(DB, USER, USER); java.sql.Statement st = c.createStatement()) {
+            java.sql.ResultSet rs = st.executeQuery("SELECT inet_client_addr() IS NULL, "
+                    + "(SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid())");
+            assertTrue(rs.next());
+            assertTrue(rs.getBoolean(1), "PostgreSQL sees a Unix-domain socket client");
+            assertFalse(rs.getBoolean(2), "no TLS on a socket, whatever sslmode says");
+            long start = System.nanoTime();
+            java.util.concurrent.CompletableFuture<Void> cancel = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    Thread.sleep(500);
+                    st.cancel(); // CancelRequest to pgmux, which forwards it over the socket
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            java.sql.SQLException canceled = assertThrows(java.sql.SQLException.class, () -> st.execute("SELECT pg_sleep(30)"));
+            cancel.get();
+            assertEquals("57014", canceled.getSQLState());
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(10).toNanos(), "canceled, not run to its end");
+        }
+    }
+
     /** hba: a socket client has no IP address, so only address-all rules match it; PostgreSQL's [local] in the refusal. */
     @Test
     void socketClientsMatchOnlyAddressAllRules() {

@@ -28,6 +28,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServerConnector {
     private final Bootstrap template;
+    /** For servers on a Unix-domain socket: the domain channel type, no TCP options; null when not available. */
+    private final Bootstrap domainTemplate;
+    private final java.util.function.Function<java.nio.file.Path, java.net.SocketAddress> domainAddress;
     private final Supplier<TlsContexts> tls;
     /** Every server channel still open (a channel leaves the group when it closes), for {@link #closeAll()}. */
     private final ChannelGroup channels = new DefaultChannelGroup("pgmux-servers", GlobalEventExecutor.INSTANCE);
@@ -42,8 +45,35 @@ public final class ServerConnector {
      * @param tls      the TLS settings in force, read at each connect so a reload applies to new connections
      */
     public ServerConnector(Bootstrap template, Supplier<TlsContexts> tls) {
+        this(template, null, null, tls);
+    }
+
+    /**
+     * @param domainTemplate as {@code template}, for servers reached through a Unix-domain socket
+     * @param domainAddress  the address a socket file path is connected as, for the transport in use
+     */
+    public ServerConnector(Bootstrap template, Bootstrap domainTemplate,
+                           java.util.function.Function<java.nio.file.Path, java.net.SocketAddress> domainAddress,
+                           Supplier<TlsContexts> tls) {
         this.template = template;
+        this.domainTemplate = domainTemplate;
+        this.domainAddress = domainAddress;
         this.tls = tls;
+    }
+
+    /** A bootstrap for {@code target} on {@code loop}: TCP, or the Unix-domain socket its host names. */
+    private Bootstrap bootstrap(EventLoop loop, ServerTarget target) {
+        if (!target.isUnixSocket()) {
+            return template.clone(loop);
+        }
+        if (domainTemplate == null) {
+            throw new IllegalStateException("no Unix-domain socket transport here for " + target.address());
+        }
+        return domainTemplate.clone(loop);
+    }
+
+    private ChannelFuture connect(Bootstrap b, ServerTarget target) {
+        return target.isUnixSocket() ? b.connect(domainAddress.apply(target.socketPath())) : b.connect(target.host(), target.port());
     }
 
     /**
@@ -54,7 +84,7 @@ public final class ServerConnector {
         Promise<ServerConnection> promise = loop.newPromise();
         ServerConnection[] holder = new ServerConnection[1];
         TlsContexts contexts = tls.get();
-        Bootstrap b = template.clone(loop)
+        Bootstrap b = bootstrap(loop, target)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
@@ -64,7 +94,7 @@ public final class ServerConnector {
                         ch.pipeline().addLast("login", new ServerLoginHandler(holder[0], promise, contexts));
                     }
                 });
-        ChannelFuture cf = b.connect(target.host(), target.port());
+        ChannelFuture cf = connect(b, target);
         ScheduledFuture<?> timer = loop.schedule(() -> {
             if (promise.tryFailure(new ServerLoginException(PgError.fatal(SqlState.CONNECTION_FAILURE,
                     "could not connect to server \"" + target.address() + "\": timeout expired after "
@@ -97,13 +127,13 @@ public final class ServerConnector {
 
     /** Sends a CancelRequest for {@code server}'s running query over a fresh connection, then closes it. */
     public void cancel(EventLoop loop, ServerTarget target, int pid, int secret) {
-        Bootstrap b = template.clone(loop).handler(new ChannelInitializer<Channel>() {
+        Bootstrap b = bootstrap(loop, target).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 // nothing to read: PostgreSQL closes a cancel connection without answering
             }
         });
-        b.connect(target.host(), target.port()).addListener((ChannelFuture f) -> {
+        connect(b, target).addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
                 f.channel().writeAndFlush(io.pgmux.protocol.FrontendMessages.cancelRequest(f.channel().alloc(), pid, secret))
                         .addListener(w -> f.channel().close());

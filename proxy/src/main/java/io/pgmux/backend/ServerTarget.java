@@ -53,13 +53,30 @@ public record ServerTarget(String host, int port, String database, String user, 
         return new ServerTarget(host, port, database, user, password, applicationName, credential, tlsMode);
     }
 
-    /** The TLS mode of this server's connections: its URL's {@code sslmode}, else {@code tls.server_mode}. */
+    /** The TLS mode of this server's connections: its URL's {@code sslmode}, else {@code tls.server_mode}; none over a socket. */
     public TlsConfig.ServerMode tlsMode(TlsConfig tls) {
+        if (isUnixSocket()) {
+            return TlsConfig.ServerMode.DISABLE; // as libpq: no TLS on a Unix-domain socket, whatever sslmode says
+        }
         return tlsMode != null ? tlsMode : tls.serverMode();
     }
 
+    /** host:port, or the socket file's path for a Unix-domain socket (libpq names that in its errors too). */
     public String address() {
+        if (isUnixSocket()) {
+            return socketPath().toString();
+        }
         return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+    }
+
+    /** True when {@code host} is the directory of the server's Unix-domain socket. */
+    public boolean isUnixSocket() {
+        return host.startsWith("/");
+    }
+
+    /** The server's socket file, {@code <host>/.s.PGSQL.<port>}, as libpq computes it. */
+    public java.nio.file.Path socketPath() {
+        return java.nio.file.Path.of(host, ".s.PGSQL." + port);
     }
 
     @Override

@@ -118,6 +118,11 @@ public final class ProxyServer implements SessionContext {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK),
+                new Bootstrap() // servers on a Unix-domain socket (a backend URL whose host is a directory)
+                        .channel(transport.domainSocketChannel())
+                        .option(ChannelOption.ALLOCATOR, ALLOCATOR)
+                        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK),
+                transport::domainAddress,
                 this::tls);
         clusters.start(config, connector, workers);
         health = new BackendHealth(connector, workers::next, this::config, HEALTH_TTL, HEALTH_TIMEOUT, clusters::watched);

@@ -33,7 +33,7 @@ import java.util.function.Function;
  */
 public record Transport(String name, IoHandlerFactory ioHandlerFactory,
                         Class<? extends ServerChannel> serverChannel, Class<? extends Channel> socketChannel,
-                        Class<? extends ServerChannel> domainServerChannel) {
+                        Class<? extends ServerChannel> domainServerChannel, Class<? extends Channel> domainSocketChannel) {
 
     static final String OVERRIDE_PROPERTY = "pgmux.transport";
 
@@ -65,14 +65,17 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
             case IO_URING:
                 return IoUring.isAvailable() ? Optional.of(new Transport("io_uring", IoUringIoHandler.newFactory(),
                         IoUringServerSocketChannel.class, IoUringSocketChannel.class,
-                        io.netty.channel.uring.IoUringServerDomainSocketChannel.class)) : Optional.empty();
+                        io.netty.channel.uring.IoUringServerDomainSocketChannel.class,
+                        io.netty.channel.uring.IoUringDomainSocketChannel.class)) : Optional.empty();
             case EPOLL:
                 return Epoll.isAvailable() ? Optional.of(new Transport("epoll", EpollIoHandler.newFactory(),
                         EpollServerSocketChannel.class, EpollSocketChannel.class,
-                        io.netty.channel.epoll.EpollServerDomainSocketChannel.class)) : Optional.empty();
+                        io.netty.channel.epoll.EpollServerDomainSocketChannel.class,
+                        io.netty.channel.epoll.EpollDomainSocketChannel.class)) : Optional.empty();
             default:
                 return Optional.of(new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class,
-                        NioSocketChannel.class, io.netty.channel.socket.nio.NioServerDomainSocketChannel.class));
+                        NioSocketChannel.class, io.netty.channel.socket.nio.NioServerDomainSocketChannel.class,
+                        io.netty.channel.socket.nio.NioDomainSocketChannel.class));
         }
     }
 
@@ -82,7 +85,7 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
         return cause == null ? "unknown reason" : String.valueOf(cause.getMessage());
     }
 
-    /** The address a Unix-domain listener of this transport binds: Netty's own type natively, the JDK's for NIO. */
+    /** The address a Unix-domain socket of this transport binds or connects to: Netty's own type natively, the JDK's for NIO. */
     public java.net.SocketAddress domainAddress(java.nio.file.Path path) {
         return name.equals("nio") ? java.net.UnixDomainSocketAddress.of(path)
                 : new io.netty.channel.unix.DomainSocketAddress(path.toString());

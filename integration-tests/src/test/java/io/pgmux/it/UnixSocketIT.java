@@ -98,19 +98,23 @@ class UnixSocketIT {
 
     @Test
     void theSocketFileLivesAsLongAsPgmux() throws Exception {
-        Path stale = dir.resolve(".s.PGSQL.6599");
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort(); // a fixed listen port, so the socket's name is known before pgmux starts
+        }
+        Path stale = dir.resolve(".s.PGSQL." + port);
         try (ServerSocketChannel gone = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             gone.bind(UnixDomainSocketAddress.of(stale)); // closed below without removing its file, as a killed server's
         }
         assertTrue(Files.exists(stale));
-        String yaml = setup().yaml().replace("unix_socket_dir:", "listen: 127.0.0.1:6599\nunix_socket_dir:");
+        String yaml = setup().yaml().replace("unix_socket_dir:", "listen: 127.0.0.1:" + port + "\nunix_socket_dir:");
         pgmux = Pgmux.start(yaml);
         assertTrue(Files.exists(stale), "the stale file was replaced by pgmux's socket");
         assumeTrue(Files.isExecutable(PSQL), "psql is not installed");
         assertEquals(0, libpq(false, PSQL.toString(), "-X", "-At", "-d", DB, "-c", "select 1").exitCode());
 
         IllegalStateException taken = assertThrows(IllegalStateException.class, () -> Pgmux.start(yaml
-                .replace("listen: 127.0.0.1:6599", "listen: 127.0.0.2:6599")));
+                .replace("listen: 127.0.0.1:" + port, "listen: 127.0.0.2:" + port)));
         assertTrue(taken.getMessage().contains("cannot listen on " + stale + " (unix_socket_dir): address already in use"),
                 taken.getMessage());
         assertTrue(Files.exists(stale), "a socket a running server answers on is left alone");
